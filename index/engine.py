@@ -1,0 +1,144 @@
+"""The engine: one object that answers questions from an index on disk.
+
+Everything outside `index/` (CLI, Slack, benchmarks) goes through this:
+
+    engine = Engine.open(config)          # loads the index (IndexNotFound, IndexMismatch, ...)
+    answer = engine.ask("what replaces service-loadbalancer?", top_k=3)
+    engine.categories(); engine.find_category("net"); engine.section(section_id)
+    engine.reload_if_changed()            # cheap; picks up a rebuilt index atomically
+
+Thread-safe for concurrent `ask` calls: the loaded index is an immutable
+snapshot swapped in one assignment on reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from .answer import Extractor, compose_answer, not_found
+from .catalog import build_catalog, find_category
+from .config import IndexConfig
+from .domain import Answer, Category, NotesbotError, Section
+from .embed import Embedder, load_embedder
+from .search import Searcher
+from .store import LoadedIndex, current_version, load_index
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    loaded: LoadedIndex
+    searcher: Searcher
+    extractor: Extractor
+    catalog: tuple[Category, ...]
+
+
+class Engine:
+    def __init__(self, config: IndexConfig, loaded: LoadedIndex, embedder: Embedder) -> None:
+        self.config = config
+        self.embedder = embedder
+        self._lock = threading.Lock()
+        self._install(loaded)
+        self.last_reload_error: str | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, config: IndexConfig, embedder: Embedder | None = None) -> Engine:
+        loaded = load_index(config.index_dir, expect_model=None)
+        if embedder is None:
+            embedder = load_embedder(loaded.manifest.model, config.model_cache_dir)
+        elif embedder.model_id != loaded.manifest.model:
+            from .domain import IndexMismatch
+
+            raise IndexMismatch(
+                f"index {config.index_dir} was built with model {loaded.manifest.model!r}, "
+                f"not {embedder.model_id!r}; rebuild it with `notesbot index`"
+            )
+        return cls(config, loaded, embedder)
+
+    def _install(self, loaded: LoadedIndex) -> None:
+        # One assignment: a concurrent ask() sees the old snapshot or the new one.
+        self._snapshot = _Snapshot(
+            loaded,
+            Searcher(loaded),
+            Extractor(loaded),
+            build_catalog(loaded.sections, self.config.base_url),
+        )
+
+    @property
+    def version(self) -> str:
+        return self._snapshot.loaded.version
+
+    @property
+    def built_at(self) -> float:
+        return self._snapshot.loaded.manifest.built_at
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self._snapshot.loaded.sections
+
+    def reload_if_changed(self) -> bool:
+        """Switch to a newer index version if a build has published one.
+
+        A broken new version is logged and the current one keeps serving."""
+        try:
+            latest = current_version(self.config.index_dir)
+        except NotesbotError as exc:
+            self._reload_failed(str(exc))
+            return False
+        if latest is None or latest == self.version:
+            return False
+        with self._lock:
+            if latest == self.version:
+                return False
+            try:
+                loaded = load_index(self.config.index_dir, expect_model=self.embedder.model_id)
+                self._install(loaded)
+            except NotesbotError as exc:
+                self._reload_failed(str(exc))
+                return False
+        self.last_reload_error = None
+        log.info("index reloaded", extra={"version": loaded.version})
+        return True
+
+    def _reload_failed(self, message: str) -> None:
+        if message != self.last_reload_error:
+            log.error("index reload failed, still serving %s: %s", self.version, message)
+        self.last_reload_error = message
+
+    # ------------------------------------------------------------------ questions
+
+    def ask(self, question: str, top_k: int = 3) -> Answer:
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        snap = self._snapshot
+        t0 = time.perf_counter()
+        if not question:
+            return not_found(question, note="empty question")
+        qvec = self.embedder.embed_query(question)
+        t1 = time.perf_counter()
+        result = snap.searcher.search(question, qvec, top_k=top_k)
+        t2 = time.perf_counter()
+        answer = compose_answer(question, qvec, result, snap.extractor, self.config.base_url, top_k)
+        t3 = time.perf_counter()
+        answer.timings_ms.update(
+            embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000
+        )
+        return answer
+
+    # ------------------------------------------------------------------ browsing
+
+    def categories(self) -> tuple[Category, ...]:
+        return self._snapshot.catalog
+
+    def find_category(self, query: str) -> Category | None:
+        return find_category(self._snapshot.catalog, query)
+
+    def section(self, section_id: str) -> Section | None:
+        return self._snapshot.loaded.section_by_id.get(section_id)

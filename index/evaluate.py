@@ -1,0 +1,189 @@
+"""Answer quality on a question file: hit@1, hit@3, MRR, answer keywords and
+abstention on questions the notes don't cover.
+
+A question file has one JSON object a line: `question`, `expect` (acceptable
+section titles; empty when the notes don't cover it), optional `answer_has`
+(words of which the answer should contain one), optional `found` (false: the
+notes don't cover it), optional `expect_source` (the note the title must come
+from, for trees where several notes share a heading).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .domain import Answer, NotesbotError
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    expect: tuple[str, ...]
+    answer_has: tuple[str, ...] = ()
+    found: bool = True
+    expect_source: str | None = None
+    kind: str = ""
+
+
+@dataclass
+class Outcome:
+    question: Question
+    rank: int | None  # 1-based rank of the first acceptable section; None if absent
+    found: bool
+    answer: str
+    keyword_ok: bool | None  # None when the question has no answer_has
+    titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+
+    @property
+    def in_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.question.found]
+
+    @property
+    def out_of_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.question.found]
+
+    def hit_at(self, k: int) -> float:
+        xs = self.in_scope
+        return (
+            sum(1 for o in xs if o.found and o.rank is not None and o.rank <= k) / len(xs)
+            if xs
+            else 0.0
+        )
+
+    @property
+    def mrr(self) -> float:
+        xs = self.in_scope
+        return sum(1 / o.rank for o in xs if o.found and o.rank) / len(xs) if xs else 0.0
+
+    @property
+    def keyword_rate(self) -> float | None:
+        xs = [o for o in self.in_scope if o.keyword_ok is not None]
+        return sum(1 for o in xs if o.keyword_ok) / len(xs) if xs else None
+
+    @property
+    def abstention(self) -> float | None:
+        xs = self.out_of_scope
+        return sum(1 for o in xs if not o.found) / len(xs) if xs else None
+
+    @property
+    def false_abstention(self) -> float | None:
+        xs = self.in_scope
+        return sum(1 for o in xs if not o.found) / len(xs) if xs else None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "questions": len(self.outcomes),
+            "in_scope": len(self.in_scope),
+            "out_of_scope": len(self.out_of_scope),
+            "hit@1": round(self.hit_at(1), 3),
+            "hit@3": round(self.hit_at(3), 3),
+            "mrr": round(self.mrr, 3),
+            "answer_keywords": None if self.keyword_rate is None else round(self.keyword_rate, 3),
+            "abstention": None if self.abstention is None else round(self.abstention, 3),
+            "false_abstention": None
+            if self.false_abstention is None
+            else round(self.false_abstention, 3),
+        }
+
+    def failures(self) -> list[Outcome]:
+        return [
+            o
+            for o in self.outcomes
+            if (o.question.found and (o.rank != 1 or not o.found or o.keyword_ok is False))
+            or (not o.question.found and o.found)
+        ]
+
+
+def load_questions(path: Path) -> list[Question]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise NotesbotError(f"question file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotesbotError(f"cannot read question file {path}: {exc}") from exc
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            expect = tuple(d.get("expect") or ())
+            out.append(
+                Question(
+                    id=str(d.get("id", n)),
+                    question=str(d["question"]),
+                    expect=expect,
+                    answer_has=tuple(d.get("answer_has") or ()),
+                    found=bool(d.get("found", bool(expect))),
+                    expect_source=d.get("expect_source"),
+                    kind=str(d.get("kind", "")),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise NotesbotError(f"{path}:{n}: not a question object ({exc})") from exc
+    if not out:
+        raise NotesbotError(f"no questions in {path}")
+    return out
+
+
+def rank_of(q: Question, answer: Answer) -> int | None:
+    want = {t.casefold() for t in q.expect}
+    for r, c in enumerate(answer.citations, 1):
+        if c.title.casefold() in want and (q.expect_source is None or c.source == q.expect_source):
+            return r
+    return None
+
+
+def evaluate(questions: Iterable[Question], ask: Callable[[str], Answer], top_k: int = 3) -> Report:
+    outcomes = []
+    for q in questions:
+        a = ask(q.question)
+        keyword_ok = None
+        if q.answer_has and q.found:
+            text = a.text.casefold()
+            keyword_ok = any(k.casefold() in text for k in q.answer_has)
+        outcomes.append(
+            Outcome(q, rank_of(q, a), a.found, a.text, keyword_ok, [c.title for c in a.citations])
+        )
+    return Report(outcomes)
+
+
+def format_report(report: Report, name: str = "") -> list[str]:
+    s = report.summary()
+    lines = [f"questions      {s['questions']} ({s['in_scope']} in scope, {s['out_of_scope']} not)"]
+    lines.append(f"hit@1          {s['hit@1']:.3f}")
+    lines.append(f"hit@3          {s['hit@3']:.3f}")
+    lines.append(f"MRR            {s['mrr']:.3f}")
+    if s["answer_keywords"] is not None:
+        lines.append(f"answer words   {s['answer_keywords']:.3f}")
+    if s["abstention"] is not None:
+        lines.append(
+            f"abstention     {s['abstention']:.3f}  (out-of-scope questions answered 'not in the notes')"
+        )
+    if s["false_abstention"] is not None:
+        lines.append(
+            f"missed         {s['false_abstention']:.3f}  (in-scope questions answered 'not in the notes')"
+        )
+    return ([name] if name else []) + lines
+
+
+def describe_failures(outcomes: Sequence[Outcome]) -> list[str]:
+    out = []
+    for o in outcomes:
+        q = o.question
+        want = ", ".join(q.expect) or "(not in the notes)"
+        got = ", ".join(o.titles) if o.found else "(not in the notes)"
+        out.append(
+            f"  {q.id}: {q.question!r}\n      want {want}\n      got  {got}\n      answer {o.answer[:160]!r}"
+        )
+    return out

@@ -1,0 +1,188 @@
+"""Project names: the question names a project, the notes have a heading for it.
+
+Every heading is cut into name parts ("kargo vs. kops. vs kubeadm" has three,
+"(deprecated) service-loadbalancer" one) and each part gets aliases written
+the ways people write it: `service-loadbalancer`, `service loadbalancer`,
+`serviceloadbalancer`, `HNC` for hierarchical namespaces controller,
+`multus` for multus-cni. A question matches an alias exactly, or within one
+or two typing mistakes (`kubecarier`) when the word is not a word of the
+notes anyway.
+
+A section's name score is high when its heading is exactly what the question
+names (all its parts matched, and all the names in the question are in it),
+lower for a heading that names more or fewer things, and damped for names
+that are also common words of the notes ("application", "ingress").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .domain import Section
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_PAREN = re.compile(r"\([^)]*\)")
+_PART_SPLIT = re.compile(r"\s+(?:vs\.?|versus|and|or|&)\s+|[,/;]+", re.IGNORECASE)
+_PREFIXES = {"k8s", "kube", "kubernetes"}
+_SUFFIXES = {"cni"}
+_MAX_NAME_WORDS = 4
+FILE_TITLE_WEIGHT = 0.5  # a note's title names every section of that note, weakly
+
+
+@dataclass(frozen=True)
+class _Alias:
+    part: str  # the part's compact key ("serviceloadbalancer")
+    quality: float  # 1.0 for the part itself, less for derived aliases
+
+
+def compact(text: str) -> str:
+    return "".join(_TOKEN.findall(text.lower()))
+
+
+def name_parts(title: str) -> list[str]:
+    """The names a heading holds, as lower-case token strings."""
+    title = _PAREN.sub(" ", title).strip().lower()
+    parts = []
+    for piece in _PART_SPLIT.split(title):
+        tokens = _TOKEN.findall(piece)
+        if 0 < len(tokens) <= _MAX_NAME_WORDS:
+            parts.append(" ".join(tokens))
+    return parts
+
+
+def _aliases(part: str) -> dict[str, float]:
+    tokens = part.split()
+    out = {"".join(tokens): 1.0}
+    core = list(tokens)
+    while len(core) > 1 and core[0] in _PREFIXES:
+        core = core[1:]
+    while len(core) > 1 and core[-1] in _SUFFIXES:
+        core = core[:-1]
+    if core != tokens and len("".join(core)) >= 4:
+        out.setdefault("".join(core), 0.8)
+    if len(tokens) >= 3:
+        out.setdefault("".join(t[0] for t in tokens), 0.8)  # HNC, NPD
+    return out
+
+
+class NameIndex:
+    def __init__(self, sections: Sequence[Section], section_texts: Sequence[str]) -> None:
+        self.sections = sections
+        # part key -> [(section index, weight)]; section index -> its part keys
+        self._holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._parts_of: dict[int, set[str]] = {}
+        self._aliases: dict[str, list[_Alias]] = defaultdict(list)
+        self._part_words: dict[str, str] = {}  # key -> "service loadbalancer"
+        titles_per_source: dict[str, set[str]] = defaultdict(set)
+        for s in sections:
+            titles_per_source[compact(s.title)].add(s.source)
+
+        for i, s in enumerate(sections):
+            if not s.blocks or s.level == 0:
+                continue
+            # Headings repeated across notes ("Overview") are not names.
+            if len(titles_per_source[compact(s.title)]) > 1:
+                continue
+            parts = name_parts(s.title)
+            for part in parts:
+                self._add_part(part, i, 1.0)
+            if parts:
+                self._parts_of[i] = {compact(p) for p in parts}
+
+        # A note that other notes link to, or that has a title of its own,
+        # is named by that title: all its sections answer to it.
+        linked = {s.link_resolved for s in sections if s.link_resolved}
+        for i, s in enumerate(sections):
+            if s.source in linked or (s.level == 1 and s.path == (s.title,)):
+                for part in name_parts(s.path[0])[:1]:
+                    self._add_part(part, i, 1.0 if s.path == (s.path[0],) else FILE_TITLE_WEIGHT)
+                    self._parts_of.setdefault(i, set()).add(compact(part))
+
+        texts = [" " + " ".join(_TOKEN.findall(t.lower())) + " " for t in section_texts]
+        self._specificity = {
+            key: self._spec(key, holders, texts) for key, holders in self._holders.items()
+        }
+        self._vocabulary = {w for t in texts for w in t.split()}
+        self._choices = list(self._aliases)
+
+    def _add_part(self, part: str, section: int, weight: float) -> None:
+        key = compact(part)
+        if not key or (section, weight) in self._holders[key]:
+            return
+        self._holders[key].append((section, weight))
+        self._part_words[key] = part
+        for alias, quality in _aliases(part).items():
+            if all(a.part != key for a in self._aliases[alias]):
+                self._aliases[alias].append(_Alias(key, quality))
+
+    def _spec(self, key: str, holders: list[tuple[int, float]], texts: list[str]) -> float:
+        """Damp names that are everyday words of the notes."""
+        phrase = " " + self._part_words[key] + " "
+        own = {i for i, _ in holders}
+        others = sum(1 for i, t in enumerate(texts) if i not in own and phrase in t)
+        return 1.0 / (1.0 + 0.12 * others)
+
+    # ------------------------------------------------------------------ matching
+
+    def match(self, question: str) -> tuple[dict[int, float], list[str]]:
+        """Section index -> name score in [0, 1] for the names in `question`,
+        and the words of the question that named them."""
+        found, named = self._match_parts(question)
+        if not found:
+            return {}, named
+        scores: dict[int, float] = {}
+        total = len(found)
+        candidates = {i for key in found for i, _ in self._holders[key]}
+        for i in candidates:
+            parts = self._parts_of.get(i, set())
+            matched = [key for key in parts if key in found]
+            if not matched:
+                continue
+            quality = sum(found[k] for k in matched)
+            precision = quality / max(1, len(parts))
+            recall = len(matched) / total
+            weight = max(w for k in matched for j, w in self._holders[k] if j == i)
+            spec = max(self._specificity[k] for k in matched)
+            scores[i] = precision * recall * weight * spec
+        return scores, named
+
+    def _match_parts(self, question: str) -> tuple[dict[str, float], list[str]]:
+        tokens = _TOKEN.findall(question.lower())
+        found: dict[str, float] = {}
+        covered: set[int] = set()
+        # Longest n-grams first, so "service loadbalancer" wins over "service".
+        for n in range(min(_MAX_NAME_WORDS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - n + 1):
+                span = set(range(start, start + n))
+                if span & covered:
+                    continue
+                gram = "".join(tokens[start : start + n])
+                hits = self._aliases.get(gram)
+                if hits is None and len(gram) >= 5 and not self._known(tokens[start : start + n]):
+                    hits = self._fuzzy(gram)
+                if hits:
+                    for alias in hits:
+                        found[alias.part] = max(found.get(alias.part, 0.0), alias.quality)
+                    covered |= span
+        return found, [tokens[i] for i in sorted(covered)]
+
+    def _known(self, words: list[str]) -> bool:
+        """Words of the notes are spelled right; no fuzzy matching for them."""
+        return all(w in self._vocabulary for w in words)
+
+    def _fuzzy(self, gram: str) -> list[_Alias]:
+        limit = 1 if len(gram) < 9 else 2
+        best = process.extractOne(gram, self._choices, scorer=OSA.distance, score_cutoff=limit)
+        if best is None:
+            return []
+        alias, distance, _ = best
+        if len(alias) < 5:
+            return []
+        penalty = 0.85 if distance == 1 else 0.7
+        return [_Alias(a.part, a.quality * penalty) for a in self._aliases[alias]]

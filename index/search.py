@@ -1,0 +1,154 @@
+"""Hybrid retrieval: dense (FAISS), lexical (BM25) and project names, fused
+per section; then the decision whether the notes cover the question at all.
+
+Scores are fused by value, not by rank: a section's dense cosine, plus its
+BM25 score relative to the best one for this question, plus its name score.
+Rank fusion would throw away what abstention needs (how close the best
+match really is).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .domain import Hit, Section
+from .markdown import section_text
+from .names import NameIndex
+from .store import LoadedIndex
+from .text import query_terms, terms
+
+W_LEXICAL = 0.30
+W_NAME = 0.45
+DENSE_CANDIDATES = 256
+
+# Does the question fall within the notes? Any of:
+FOUND_NAME = 0.35  # it names a project the notes have a heading for
+FOUND_DENSE = 0.55  # or it means nearly what a passage says
+FOUND_DENSE_WITH_WORDS = 0.33  # or it is close and the section has most of its words
+FOUND_COVERAGE = 0.6
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[Hit, ...]
+    found: bool
+    reason: str  # what made it found: "name", "meaning", "words"; "" when not
+    terms: tuple[str, ...]  # the question's subject words, stemmed
+    coverage: float  # share of the question's words (IDF-weighted) in the best section
+    named: frozenset[str] = frozenset()  # stemmed words of the question that named a project
+
+
+class Searcher:
+    def __init__(self, loaded: LoadedIndex) -> None:
+        self.loaded = loaded
+        self.sections: tuple[Section, ...] = loaded.sections
+        index_of = {s.id: i for i, s in enumerate(self.sections)}
+        self.passage_section = np.asarray(
+            [index_of[p.section_id] for p in loaded.passages], dtype=np.int64
+        )
+        texts = [section_text(s) for s in self.sections]
+        self.names = NameIndex(self.sections, texts)
+        self.section_terms = [
+            frozenset(terms(" ".join(s.path) + " " + t))
+            for s, t in zip(self.sections, texts, strict=True)
+        ]
+        df: dict[str, int] = defaultdict(int)
+        for ts in self.section_terms:
+            for t in ts:
+                df[t] += 1
+        n = max(1, len(self.sections))
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.unknown_idf = math.log(1 + n)  # a word the notes never use weighs most
+        self.by_source: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.sections):
+            self.by_source[s.source].append(i)
+        self.has_passages = np.zeros(len(self.sections), dtype=bool)
+        self.has_passages[self.passage_section] = True
+
+    def search(self, question: str, qvec: np.ndarray, top_k: int = 3) -> SearchResult:
+        n_sec = len(self.sections)
+        qterms = tuple(query_terms(question))
+        if n_sec == 0 or len(self.passage_section) == 0:
+            return SearchResult((), False, "", qterms, 0.0)
+
+        dense = np.zeros(n_sec, dtype=np.float32)
+        k = min(len(self.passage_section), DENSE_CANDIDATES)
+        sims, ids = self.loaded.dense.search(qvec.reshape(1, -1).astype(np.float32), k)
+        ok = ids[0] >= 0
+        np.maximum.at(dense, self.passage_section[ids[0][ok]], sims[0][ok])
+
+        lexical = np.zeros(n_sec, dtype=np.float32)
+        if qterms and self.loaded.bm25 is not None:
+            raw = self._bm25(list(qterms))
+            if raw is not None and raw.max() > 0:
+                np.maximum.at(lexical, self.passage_section, raw / raw.max())
+
+        name = np.zeros(n_sec, dtype=np.float32)
+        name_scores, named_words = self.names.match(question)
+        for i, score in name_scores.items():
+            name[i] = score
+        named = frozenset(terms(" ".join(named_words)))
+
+        fused = dense + W_LEXICAL * lexical + W_NAME * name
+        fused[~self.has_passages] = -1.0
+        fused = self._through_links(fused)
+
+        order = np.argsort(-fused)[: max(top_k, 1) * 3]
+        hits = tuple(
+            Hit(
+                self.sections[i],
+                float(fused[i]),
+                float(dense[i]),
+                float(lexical[i]),
+                float(name[i]),
+            )
+            for i in order
+            if fused[i] > 0
+        )
+        if not hits:
+            return SearchResult((), False, "", qterms, 0.0)
+        top = hits[0]
+        coverage = self.coverage(qterms, order[0])
+        reason = ""
+        if float(name.max()) >= FOUND_NAME:
+            reason = "name"
+        elif top.dense >= FOUND_DENSE:
+            reason = "meaning"
+        elif top.dense >= FOUND_DENSE_WITH_WORDS and coverage >= FOUND_COVERAGE:
+            reason = "words"
+        return SearchResult(hits, bool(reason), reason, qterms, coverage, named)
+
+    def _bm25(self, qterms: list[str]) -> np.ndarray | None:
+        vocab = self.loaded.bm25.vocab_dict
+        known = [t for t in qterms if t in vocab]
+        if not known:
+            return None
+        return np.asarray(self.loaded.bm25.get_scores(known), dtype=np.float32)
+
+    def coverage(self, qterms: tuple[str, ...], section: int) -> float:
+        """IDF-weighted share of the question's words that the section has."""
+        if not qterms:
+            return 0.0
+        have = self.section_terms[section]
+        total = sum(self.idf.get(t, self.unknown_idf) for t in qterms)
+        got = sum(self.idf.get(t, self.unknown_idf) for t in qterms if t in have)
+        return got / total if total else 0.0
+
+    def _through_links(self, fused: np.ndarray) -> np.ndarray:
+        """A section that only links to a note in the corpus hands its score
+        to that note's best section, and ranks just below it."""
+        out = fused.copy()
+        for i, s in enumerate(self.sections):
+            if s.link_resolved and fused[i] > 0:
+                targets = self.by_source.get(s.link_resolved, [])
+                targets = [j for j in targets if self.has_passages[j]]
+                if not targets:
+                    continue
+                best = max(targets, key=lambda j: fused[j])
+                out[best] = max(out[best], fused[i]) + 1e-3
+                out[i] = out[best] - 2e-3
+        return out

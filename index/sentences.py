@@ -1,0 +1,27 @@
+"""Sentence boundaries (pysbd: knows "e.g.", "i.e.", versions and URLs)."""
+
+from __future__ import annotations
+
+import threading
+
+import pysbd
+
+_local = threading.local()
+
+
+def _segmenter() -> pysbd.Segmenter:
+    # pysbd keeps state while segmenting: one per thread.
+    seg = getattr(_local, "seg", None)
+    if seg is None:
+        seg = _local.seg = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return seg
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs covering `text`, in order."""
+    if len(text) < 40 or not any(c in text for c in ".!?"):
+        return [(0, text)]
+    # Soft line breaks are not sentence ends; same length keeps offsets valid.
+    spans = _segmenter().segment(text.replace("\n", " "))
+    out = [(s.start, s.sent) for s in spans if s.sent.strip()]
+    return out or [(0, text)]

@@ -1,0 +1,326 @@
+"""The index on disk: a folder of plain files, versioned, switched atomically.
+
+    <index>/CURRENT              name of the live version (replaced atomically)
+    <index>/.lock                held by a build (flock)
+    <index>/v-<time>-<id>/       one complete version
+        manifest.json            model, dimension, format, corpus hash, build time, counts
+        sections.jsonl           one section a line (heading path, source, lines, blocks)
+        passages.jsonl           what was embedded, with its content hash
+        units.jsonl              sentences (and code snippets) answers are extracted from
+        passage_vectors.npy      float32 (passages x dim), normalized
+        unit_vectors.npy         float32 (units x dim), normalized
+        dense.faiss              FAISS index over the passage vectors
+        bm25/                    bm25s's own files over the same passages
+
+No pickle anywhere. A build writes a new version folder beside the old one
+and publishes it by replacing CURRENT; readers never see a half-written
+index, and a killed build leaves only a stray temporary folder behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .domain import (
+    Block,
+    IndexCorrupt,
+    IndexLocked,
+    IndexMismatch,
+    IndexNotFound,
+    Section,
+)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+LOCK = ".lock"
+KEEP_VERSIONS = 2  # the live one and the one before it
+
+
+@dataclass(frozen=True)
+class Passage:
+    section_id: str
+    text: str  # what was embedded: heading path, then content
+    hash: str  # of model + text + unit spans: unchanged passages are not re-embedded
+    unit_start: int  # its units are units[unit_start : unit_start + unit_count]
+    unit_count: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or code snippet of a section, the grain of answers."""
+
+    section_id: str
+    passage: int
+    text: str
+    line: int
+    kind: str  # "text" | "code"
+    start: int  # character span in the passage's text
+    end: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    model: str
+    dim: int
+    corpus_hash: str
+    built_at: float
+    index_type: str
+    files: dict[str, str]  # rel -> sha256
+    counts: dict[str, int]
+    skipped: list[str] = field(default_factory=list)
+    pipeline: int = 0  # how notes were cut into passages; a change means re-cut
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
+class LoadedIndex:
+    version: str
+    path: Path
+    manifest: Manifest
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+    units: tuple[Unit, ...]
+    passage_vectors: np.ndarray
+    unit_vectors: np.ndarray
+    dense: Any  # faiss.Index
+    bm25: Any  # bm25s.BM25
+    section_by_id: dict[str, Section] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.section_by_id = {s.id: s for s in self.sections}
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def current_version(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / CURRENT).read_text().strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexCorrupt(f"cannot read {index_dir / CURRENT}: {exc.strerror}") from exc
+    return name or None
+
+
+def publish(index_dir: Path, version: str) -> None:
+    """Point CURRENT at a complete version folder, atomically."""
+    tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+    with open(tmp, "w") as f:
+        f.write(version + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+
+
+def new_version_dir(index_dir: Path) -> tuple[str, Path]:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    name = f"v-{stamp}-{uuid.uuid4().hex[:6]}"
+    tmp = index_dir / f".tmp-{name}"
+    tmp.mkdir(parents=True)
+    return name, tmp
+
+
+def finish_version_dir(index_dir: Path, tmp: Path, name: str) -> Path:
+    for f in tmp.rglob("*"):
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+    final = index_dir / name
+    os.rename(tmp, final)
+    _fsync_dir(index_dir)
+    return final
+
+
+def prune(index_dir: Path) -> None:
+    """Drop old versions and leftovers of killed builds (call under the lock)."""
+    live = current_version(index_dir)
+    versions = sorted(
+        (p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.name, reverse=True
+    )
+    keep = {live} | {p.name for p in versions[:KEEP_VERSIONS]}
+    for p in versions:
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in index_dir.glob(".tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in index_dir.glob(f".{CURRENT}.*"):
+        p.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """One build at a time. Waits up to `wait` seconds, then raises IndexLocked."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"another build holds the lock on {index_dir}; try again later"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_version(
+    tmp: Path,
+    manifest: Manifest,
+    sections: list[Section],
+    passages: list[Passage],
+    units: list[Unit],
+    passage_vectors: np.ndarray,
+    unit_vectors: np.ndarray,
+    dense: Any,
+    bm25: Any,
+) -> None:
+    import faiss
+
+    _write_jsonl(tmp / "sections.jsonl", (_section_json(s) for s in sections))
+    _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
+    _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
+    np.save(tmp / "passage_vectors.npy", passage_vectors.astype(np.float32), allow_pickle=False)
+    np.save(tmp / "unit_vectors.npy", unit_vectors.astype(np.float32), allow_pickle=False)
+    faiss.write_index(dense, str(tmp / "dense.faiss"))
+    if bm25 is not None:
+        bm25.save(str(tmp / "bm25"))
+    # The manifest last: a version folder without one is incomplete.
+    (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, sort_keys=True))
+
+
+def _write_jsonl(path: Path, rows: Any) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _section_json(s: Section) -> dict[str, Any]:
+    d = asdict(s)
+    d["path"] = list(s.path)
+    d["blocks"] = [[b.kind, b.text, b.line] for b in s.blocks]
+    return d
+
+
+def _section_from(d: dict[str, Any]) -> Section:
+    d = dict(d)
+    d["path"] = tuple(d["path"])
+    d["blocks"] = tuple(Block(k, t, ln) for k, t, ln in d["blocks"])
+    return Section(**d)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_manifest(version_dir: Path) -> Manifest:
+    try:
+        return Manifest.from_json(json.loads((version_dir / "manifest.json").read_text()))
+    except FileNotFoundError as exc:
+        raise IndexCorrupt(f"index version {version_dir.name} has no manifest") from exc
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexCorrupt(f"index manifest in {version_dir} is unreadable ({exc})") from exc
+
+
+def check_manifest(manifest: Manifest, where: Path, expect_model: str | None) -> None:
+    if manifest.format != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"index at {where} has format {manifest.format}, this notesbot reads "
+            f"{FORMAT_VERSION}; rebuild it with `notesbot index`"
+        )
+    if expect_model is not None and manifest.model != expect_model:
+        raise IndexMismatch(
+            f"index at {where} was built with model {manifest.model!r}, not {expect_model!r}; "
+            "rebuild it with `notesbot index`"
+        )
+
+
+def load_index(index_dir: Path, expect_model: str | None) -> LoadedIndex:
+    import faiss
+
+    version = current_version(index_dir)
+    if version is None:
+        raise IndexNotFound(f"no index at {index_dir}; build it with `notesbot index`")
+    path = index_dir / version
+    if not path.is_dir():
+        raise IndexCorrupt(
+            f"index at {index_dir} points at a missing version {version}; "
+            "rebuild it with `notesbot index`"
+        )
+    manifest = read_manifest(path)
+    check_manifest(manifest, index_dir, expect_model)
+    try:
+        sections = tuple(_section_from(d) for d in _read_jsonl(path / "sections.jsonl"))
+        passages = tuple(Passage(**d) for d in _read_jsonl(path / "passages.jsonl"))
+        units = tuple(Unit(**d) for d in _read_jsonl(path / "units.jsonl"))
+        pvec = np.load(path / "passage_vectors.npy", allow_pickle=False)
+        uvec = np.load(path / "unit_vectors.npy", allow_pickle=False)
+        dense = faiss.read_index(str(path / "dense.faiss"))
+        bm25 = _load_bm25(path / "bm25") if passages else None
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexCorrupt(
+            f"index at {index_dir} is damaged ({type(exc).__name__}: {str(exc)[:120]}); "
+            "rebuild it with `notesbot index`"
+        ) from exc
+    ok = (
+        len(passages) == manifest.counts.get("passages")
+        and pvec.shape == (len(passages), manifest.dim)
+        and uvec.shape == (len(units), manifest.dim)
+        and dense.ntotal == len(passages)
+        and len(sections) == manifest.counts.get("sections")
+    )
+    if not ok:
+        raise IndexCorrupt(
+            f"index at {index_dir} is inconsistent (counts differ from its manifest); "
+            "rebuild it with `notesbot index`"
+        )
+    return LoadedIndex(version, path, manifest, sections, passages, units, pvec, uvec, dense, bm25)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _load_bm25(path: Path) -> Any:
+    import bm25s
+
+    return bm25s.BM25.load(str(path), mmap=False, load_corpus=False)

@@ -1,0 +1,50 @@
+"""Words: one tokenizer for BM25, answer extraction and coverage, so that a
+question and the notes are always cut the same way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_stemmer = Stemmer.Stemmer("english")
+
+# Words that carry the shape of a question, not its subject.
+QUESTION_WORDS = frozenset(
+    """
+    what whats which who whom whose where when why how does do did doing done can could
+    should would will shall may might must is are was were be been being am has have had
+    there here this that these those it its i me my we our you your they them their he
+    she about tell explain describe mean means meaning difference between vs versus
+    compare use used using get make give show list know find want need like kind sort
+    thing things please anything something someone anyone one ones some any all each way
+    ways also just really actually say says said notes note team us let lets work works
+    working
+    """.split()  # noqa: SIM905
+) | frozenset(STOPWORDS_EN)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def terms(text: str, *, drop: frozenset[str] = frozenset(STOPWORDS_EN)) -> list[str]:
+    """Stemmed words without stopwords: what BM25 indexes and matches."""
+    return [stem(w) for w in words(text) if w not in drop]
+
+
+def query_terms(text: str) -> list[str]:
+    """The subject words of a question, stemmed, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for w in words(text):
+        if w not in QUESTION_WORDS:
+            seen.setdefault(stem(w), None)
+    return list(seen)
