@@ -33,8 +33,8 @@ _REPLACE_CUE = re.compile(
     r"deprecated|in favou?r of|replaced|superseded|renamed|moved to", re.IGNORECASE
 )
 _HOWTO = re.compile(
-    r"^\s*(?:how\s+(?:do|can|to|should|would)|how\b.*\b(?:install|create|run|deploy|use)\b|"
-    r"(?:what|which)\s+command|command|install|steps?\b)",
+    r"\bhow\s+(?:do|can|to|should|would|does)\b|\b(?:command|commands|steps|usage|install|"
+    r"set\s*up|configure|deploy|run)\b",
     re.IGNORECASE,
 )
 
@@ -66,7 +66,7 @@ class Extractor:
         wants_replacement = any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked)
         sims = self.loaded.unit_vectors[ids] @ qvec
         prose = [
-            (i, float(sim)) for i, sim in zip(ids, sims, strict=True) if units[i].kind == "text"
+            (i, float(sim)) for i, sim in zip(ids, sims, strict=True) if units[i].kind != "code"
         ]
         chosen: list[int] = []
         if prose:
@@ -85,12 +85,14 @@ class Extractor:
             scored.sort(reverse=True)
             chosen = self._with_neighbour(scored)
         if _HOWTO.search(question) or not chosen:
+            # "How do I ...": the commands, when the notes show them for what was asked.
+            need = 0.5 if len(focus) > 1 else 1.0
             code = [
-                (self._share(asked, i), float(sim), i)
+                (self._share(focus, i), float(sim), i)
                 for i, sim in zip(ids, sims, strict=True)
                 if units[i].kind == "code"
             ]
-            code = [c for c in code if c[0] > 0]
+            code = [c for c in code if c[0] >= need]
             if code:
                 chosen.append(max(code)[2])
         return sorted(set(chosen))

@@ -21,7 +21,7 @@ import numpy as np
 
 from .config import IndexConfig
 from .corpus import Corpus, read_corpus
-from .domain import BuildReport, IndexCorrupt, IndexMismatch, NotesbotError, Section
+from .domain import Block, BuildReport, IndexCorrupt, IndexMismatch, NotesbotError, Section
 from .embed import Embedder, load_embedder, model_id
 from .markdown import parse_note, resolve_link
 from .store import (
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 CODE_UNIT_LINES = 8
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
 
@@ -175,11 +175,29 @@ def parse_corpus(corpus: Corpus) -> list[Section]:
     rels = corpus.rels()
     sections: list[Section] = []
     for note in corpus.files:
-        for s in parse_note(note.rel, note.text, corpus.root.name):
+        parsed = parse_note(note.rel, note.text, corpus.root.name)
+        for s in _with_contents(parsed):
             if s.link_target is not None:
                 s = replace(s, link_resolved=resolve_link(s.source, s.link_target, rels))
             sections.append(s)
     return sections
+
+
+def _with_contents(sections: list[Section]) -> list[Section]:
+    """A heading with nothing under it but sub-headings (a category) is about
+    them: give it their titles as content, so "which network projects are
+    there?" finds it."""
+    out = []
+    for s in sections:
+        if not s.blocks and s.level >= 1:
+            children = [
+                c.title for c in sections if c.path[:-1] == s.path and c.level == s.level + 1
+            ]
+            if children:
+                text = f"{s.title}: {', '.join(children)}."
+                s = replace(s, blocks=(Block("contents", text, s.start_line),))
+        out.append(s)
+    return out
 
 
 def searchable(section: Section) -> bool:
@@ -239,6 +257,9 @@ def _split_units(
         if block.kind == "code":
             for first, chunk in _code_steps(block.text):
                 out.extend(_fit(chunk, block.line + first, "code", count, room))
+            continue
+        if block.kind == "contents":
+            out.extend(_fit(block.text, block.line, "contents", count, room))
             continue
         for offset, sentence in split_sentences(block.text):
             line = block.line + block.text.count("\n", 0, offset)
@@ -368,6 +389,7 @@ def _dense_index(vectors: np.ndarray, index_type: str) -> Any:
 def _bm25_index(passages: Sequence[Passage], by_id: dict[str, Section]) -> Any:
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
     if not passages:
         return None
     docs = []

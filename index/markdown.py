@@ -243,4 +243,4 @@ def resolve_link(rel: str, href: str, files: set[str]) -> str | None:
 
 def section_text(section: Section, *, code: bool = True) -> str:
     """All of a section's text, for lexical search and display."""
-    return "\n".join(b.text for b in section.blocks if code or b.kind == "text")
+    return "\n".join(b.text for b in section.blocks if code or b.kind != "code")

@@ -84,7 +84,7 @@ class NameIndex:
             titles_per_source[compact(s.title)].add(s.source)
 
         for i, s in enumerate(sections):
-            if not s.blocks or s.level == 0:
+            if s.level == 0 or not any(b.kind != "contents" for b in s.blocks):
                 continue
             # Headings repeated across notes ("Overview") are not names.
             if len(titles_per_source[compact(s.title)]) > 1:

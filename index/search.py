@@ -23,13 +23,15 @@ from .text import query_terms, terms
 
 W_LEXICAL = 0.30
 W_NAME = 0.45
+DEPRECATED_PENALTY = 0.05  # between equals, the notes on what is current come first
 DENSE_CANDIDATES = 256
 
-# Does the question fall within the notes? Any of:
-FOUND_NAME = 0.35  # it names a project the notes have a heading for
-FOUND_DENSE = 0.55  # or it means nearly what a passage says
-FOUND_DENSE_WITH_WORDS = 0.33  # or it is close and the section has most of its words
-FOUND_COVERAGE = 0.6
+# Does the question fall within the notes? It names a project the notes have a
+# heading for, or its meaning is close to a passage's, helped by how many of
+# its words the section has (cosine alone is poorly calibrated).
+FOUND_NAME = 0.35
+FOUND_EVIDENCE = 0.47
+W_COVERAGE = 0.35
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Searcher:
         self.by_source: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.sections):
             self.by_source[s.source].append(i)
+        self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
         self.has_passages = np.zeros(len(self.sections), dtype=bool)
         self.has_passages[self.passage_section] = True
 
@@ -93,7 +96,7 @@ class Searcher:
             name[i] = score
         named = frozenset(terms(" ".join(named_words)))
 
-        fused = dense + W_LEXICAL * lexical + W_NAME * name
+        fused = dense + W_LEXICAL * lexical + W_NAME * name - DEPRECATED_PENALTY * self.deprecated
         fused[~self.has_passages] = -1.0
         fused = self._through_links(fused)
 
@@ -116,10 +119,8 @@ class Searcher:
         reason = ""
         if float(name.max()) >= FOUND_NAME:
             reason = "name"
-        elif top.dense >= FOUND_DENSE:
+        elif top.dense + W_COVERAGE * coverage >= FOUND_EVIDENCE:
             reason = "meaning"
-        elif top.dense >= FOUND_DENSE_WITH_WORDS and coverage >= FOUND_COVERAGE:
-            reason = "words"
         return SearchResult(hits, bool(reason), reason, qterms, coverage, named)
 
     def _bm25(self, qterms: list[str]) -> np.ndarray | None:

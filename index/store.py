@@ -66,7 +66,7 @@ class Unit:
     passage: int
     text: str
     line: int
-    kind: str  # "text" | "code"
+    kind: str  # "text" | "code" | "contents"
     start: int  # character span in the passage's text
     end: int
 

@@ -1,0 +1,319 @@
+"""`notesbot`: index the notes, ask them questions, browse them, serve Slack.
+
+Start-up time matters here (a newcomer's first `notesbot ask`), so heavy
+modules are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from index.domain import Answer, Category
+    from index.engine import Engine
+
+    from .settings import Settings
+
+EXAMPLE = 'notesbot ask "what replaces service-loadbalancer?"'
+EX_LOCKED = 75  # EX_TEMPFAIL: another build holds the lock; try again later
+log = logging.getLogger("notesbot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    from index.domain import IndexLocked, NotesbotError
+
+    try:
+        settings = _settings(args)
+        return int(args.run(args, settings))
+    except IndexLocked as exc:
+        _error(str(exc))
+        return EX_LOCKED
+    except NotesbotError as exc:
+        _error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `notesbot ask ... | head`
+        sys.stderr.close()
+        return 0
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesbot",
+        description="Answers questions from a folder of Markdown notes, citing the sections "
+        "it used. Settings come from NOTESBOT_* variables and .env (see .env.example).",
+        epilog=f"example: {EXAMPLE}",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+        return p
+
+    def paths(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--corpus", type=Path, metavar="DIR", help="notes folder (NOTESBOT_CORPUS)")
+        p.add_argument("--index", type=Path, metavar="DIR", help="index folder (NOTESBOT_INDEX)")
+
+    p = command("index", "build or update the index of the notes (incremental, atomic)")
+    paths(p)
+    p.add_argument("--rebuild", action="store_true", help="re-cut every note (vectors are reused)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help=f"wait this long for another build's lock (default: exit {EX_LOCKED} at once)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.set_defaults(run=cmd_index)
+
+    p = command("ask", "answer a question from the notes (builds the index if there is none)")
+    paths(p)
+    p.add_argument("question", nargs="*", metavar="QUESTION", help="without it: one per stdin line")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
+    p.set_defaults(run=cmd_ask)
+
+    p = command("categories", "list the categories of the notes and their projects")
+    paths(p)
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(run=cmd_categories)
+
+    p = command("eval", "score answers on a question file (JSONL: question, expect, ...)")
+    paths(p)
+    p.add_argument("file", type=Path, metavar="FILE.jsonl")
+    p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
+    p.add_argument("--json", action="store_true", help="the figures as JSON")
+    p.add_argument("--failures", action="store_true", help="list the questions it got wrong")
+    p.set_defaults(run=cmd_eval)
+
+    p = command("serve", "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    paths(p)
+    p.add_argument("--port", type=int, metavar="PORT", help="HTTP port (NOTESBOT_PORT)")
+    p.set_defaults(run=cmd_serve)
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 20:
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 20")
+    return n
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
+    from index.domain import NotesbotError
+
+    from .settings import Settings
+
+    overrides: dict[str, Any] = {}
+    for name in ("corpus", "index", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    if getattr(args, "top_k", None):
+        overrides["top_k"] = args.top_k
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "settings"
+        raise NotesbotError(f"bad setting {where.upper()}: {first['msg']}") from None
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("notesbot: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    for noisy in ("faiss", "bm25s", "httpx", "sentence_transformers", "transformers", "torch"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def _error(message: str) -> None:
+    print(f"notesbot: error: {message}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from index.build import build_index
+
+    report = build_index(
+        settings.index_config(),
+        progress=sys.stderr.isatty(),
+        wait=args.wait,
+        force=args.rebuild,
+    )
+    if not args.quiet:
+        print(report.summary())
+    for skipped in report.skipped:
+        log.debug("skipped %s", skipped)
+    return 0
+
+
+def open_engine(settings: Settings, *, corpus_given: bool = False) -> Engine:
+    """The engine over the configured index, brought up to date with the notes
+    first (cheap when nothing changed: the files are hashed, nothing is parsed).
+
+    Without the notes folder, an existing index still answers (an image may
+    ship the index alone), unless the folder was asked for explicitly."""
+    from index.build import build_index
+    from index.domain import IndexLocked
+    from index.engine import Engine
+
+    config = settings.index_config()
+    if config.corpus_dir.is_dir() or corpus_given or not _has_index(config.index_dir):
+        first = not _has_index(config.index_dir)
+        if first:
+            print("notesbot: building the index of the notes (first run)...", file=sys.stderr)
+        try:
+            report = build_index(config, progress=sys.stderr.isatty(), wait=600 if first else 0)
+            if not report.unchanged:
+                print(f"notesbot: {report.summary()}", file=sys.stderr)
+        except IndexLocked:
+            log.warning("another build is updating the index; answering from the current one")
+    return Engine.open(config)
+
+
+def _has_index(index_dir: Path) -> bool:
+    from index.store import current_version
+
+    return current_version(index_dir) is not None
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    question = " ".join(args.question).strip()
+    if args.question and not question:
+        print(f"Ask a question about the notes, e.g. {EXAMPLE}", file=sys.stderr)
+        return 2
+    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    top_k = settings.top_k
+    if question:
+        _print_answer(engine.ask(question, top_k), args.json, sys.stdout)
+        return 0
+    if sys.stdin.isatty():
+        print("Type a question per line (Ctrl-D to end).", file=sys.stderr)
+    first = True
+    for line in _lines(sys.stdin):
+        if not args.json and not first:
+            print()
+        _print_answer(engine.ask(line, top_k), args.json, sys.stdout)
+        sys.stdout.flush()
+        first = False
+    return 0
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    for raw in stream:
+        line = raw.strip()
+        if line:
+            yield line
+
+
+def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        return
+    out.write(format_answer(answer) + "\n")
+
+
+def format_answer(answer: Answer) -> str:
+    if not answer.found:
+        return f"{answer.text} Browse what they cover with `notesbot categories`."
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for n, c in enumerate(answer.citations, 1):
+            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line})")
+            if c.url:
+                lines.append(f"     {c.url}")
+    if answer.note and answer.note.startswith(("http://", "https://")):
+        lines.append(f"  notes: {answer.note}")
+    return "\n".join(lines)
+
+
+def cmd_categories(args: argparse.Namespace, settings: Settings) -> int:
+    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    categories = engine.categories()
+    if args.json:
+        print(json.dumps([_category_json(c) for c in categories], ensure_ascii=False, indent=1))
+        return 0
+    if not categories:
+        print("The notes have no categories (no top-level headings with sections under them).")
+    for c in categories:
+        print(f"{c.name} ({len(c.projects)})")
+        for p in c.projects:
+            marks = " [deprecated]" * p.deprecated + " [link]" * p.link_only
+            print(f"  - {p.name}{marks}")
+    return 0
+
+
+def _category_json(c: Category) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "source": c.source,
+        "line": c.line,
+        "url": c.url,
+        "projects": [
+            {
+                "name": p.name,
+                "source": p.source,
+                "line": p.line,
+                "deprecated": p.deprecated,
+                "link_only": p.link_only,
+                "url": p.url,
+            }
+            for p in c.projects
+        ],
+    }
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from index.evaluate import describe_failures, evaluate, format_report, load_questions
+
+    questions = load_questions(args.file)
+    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    report = evaluate(questions, lambda q: engine.ask(q, settings.top_k))
+    if args.json:
+        print(json.dumps(report.summary()))
+    else:
+        print("\n".join(format_report(report, str(args.file))))
+    if args.failures:
+        print("\n".join(describe_failures(report.failures())) or "no failures")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .slack.serve import serve
+
+    return serve(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
