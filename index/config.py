@@ -3,6 +3,7 @@ flags, environment, Slack settings)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,13 @@ class IndexConfig:
     corpus_dir: Path
     index_dir: Path
     model: str = DEFAULT_MODEL
-    model_cache: Path | None = None  # where the exported query encoder lives
+    model_cache: Path | None = None  # where the model exported for fast loading lives
     base_url: str | None = None  # e.g. https://github.com/org/notes/blob/main
     index_type: str = "auto"
 
     @property
     def model_cache_dir(self) -> Path:
-        return self.model_cache or self.index_dir.parent / "models"
+        if self.model_cache is not None:
+            return self.model_cache
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "notesbot" / "models"

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -288,7 +289,8 @@ def export_model(source: Path | str, export_dir: Path) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     axes = {name: {0: "batch", 1: "tokens"} for name in inputs}
     axes |= {"sentence_embedding": {0: "batch"}, "token_embeddings": {0: "batch", 1: "tokens"}}
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer chatter about Python booleans; parity is checked
         torch.onnx.export(
             _Wrapped().eval(),
             tuple(sample[n] for n in inputs),
@@ -300,7 +302,8 @@ def export_model(source: Path | str, export_dir: Path) -> None:
             dynamo=False,
         )
     tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
-    dim = int(st.get_sentence_embedding_dimension() or 0)
+    get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+    dim = int(get_dim() or 0)
     meta = {
         "format": EXPORT_FORMAT,
         "source": str(source),

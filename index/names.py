@@ -76,17 +76,22 @@ class NameIndex:
         self.sections = sections
         # part key -> [(section index, weight)]; section index -> its part keys
         self._holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._parts_of: dict[int, set[str]] = {}
+        self._parts_of: dict[int, set[str]] = {}  # the names in a section's own heading
+        self._note_of: dict[int, str] = {}  # the name of the note a section is in
         self._aliases: dict[str, list[_Alias]] = defaultdict(list)
         self._part_words: dict[str, str] = {}  # key -> "service loadbalancer"
+        # Headings repeated across notes ("Overview") are not names; a link
+        # to a note and that note's own title do not count as repeats.
         titles_per_source: dict[str, set[str]] = defaultdict(set)
         for s in sections:
-            titles_per_source[compact(s.title)].add(s.source)
+            if not s.is_link_only and s.path != (s.title,):
+                titles_per_source[compact(s.title)].add(s.source)
 
         for i, s in enumerate(sections):
             if s.level == 0 or not any(b.kind != "contents" for b in s.blocks):
                 continue
-            # Headings repeated across notes ("Overview") are not names.
+            if s.path == (s.title,):
+                continue  # a note's own title: it names the whole note (below)
             if len(titles_per_source[compact(s.title)]) > 1:
                 continue
             parts = name_parts(s.title)
@@ -98,11 +103,14 @@ class NameIndex:
         # A note that other notes link to, or that has a title of its own,
         # is named by that title: all its sections answer to it.
         linked = {s.link_resolved for s in sections if s.link_resolved}
+        titled = {s.source: True for s in sections if s.level == 1 and s.path == (s.title,)}
         for i, s in enumerate(sections):
-            if s.source in linked or (s.level == 1 and s.path == (s.title,)):
+            if s.source in linked or titled.get(s.source):
+                # The same weight for all of them: which one answers is for
+                # the content to decide, not the title.
                 for part in name_parts(s.path[0])[:1]:
-                    self._add_part(part, i, 1.0 if s.path == (s.path[0],) else FILE_TITLE_WEIGHT)
-                    self._parts_of.setdefault(i, set()).add(compact(part))
+                    self._add_part(part, i, FILE_TITLE_WEIGHT)
+                    self._note_of[i] = compact(part)
 
         texts = [" " + " ".join(_TOKEN.findall(t.lower())) + " " for t in section_texts]
         self._specificity = {
@@ -141,15 +149,18 @@ class NameIndex:
         candidates = {i for key in found for i, _ in self._holders[key]}
         for i in candidates:
             parts = self._parts_of.get(i, set())
-            matched = [key for key in parts if key in found]
-            if not matched:
+            own = [key for key in parts if key in found]
+            note = self._note_of.get(i)
+            in_note = note is not None and note in found and note not in own
+            if not own and not in_note:
                 continue
-            quality = sum(found[k] for k in matched)
-            precision = quality / max(1, len(parts))
-            recall = len(matched) / total
-            weight = max(w for k in matched for j, w in self._holders[k] if j == i)
-            spec = max(self._specificity[k] for k in matched)
-            scores[i] = precision * recall * weight * spec
+            precision = sum(found[k] for k in own) / len(parts) if own else 0.0
+            if in_note:
+                precision = max(precision, FILE_TITLE_WEIGHT * found[note])  # type: ignore[index]
+            recall = (len(own) + in_note) / total
+            matched = own + ([note] if in_note else [])
+            spec = max(self._specificity[k] for k in matched if k is not None)
+            scores[i] = precision * recall * spec
         return scores, named
 
     def _match_parts(self, question: str) -> tuple[dict[str, float], list[str]]:
