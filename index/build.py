@@ -37,6 +37,7 @@ from .store import (
     prune,
     publish,
     read_manifest,
+    verify_files,
     write_version,
 )
 from .text import terms
@@ -162,6 +163,7 @@ def _live_manifest(index_dir: Path, live: str | None) -> Manifest | None:
     try:
         manifest = read_manifest(index_dir / live)
         check_manifest(manifest, index_dir, None)
+        verify_files(index_dir / live, manifest)
         return manifest
     except (IndexCorrupt, IndexMismatch) as exc:
         log.warning("rebuilding from scratch: %s", exc)

@@ -77,6 +77,7 @@ def read_corpus(root: Path, *, allow_empty: bool = False) -> Corpus:
                 log.warning("skipped %s: %s", rel, reason)
     if not files and not allow_empty:
         raise CorpusEmpty(f"no readable Markdown notes (*.md) under {root}")
+    files.sort(key=lambda f: f.rel)
     return Corpus(real_root, tuple(files), tuple(skipped))
 
 

@@ -28,8 +28,8 @@ _WS = re.compile(r"\s+")
 # ("link: [helm](./helm)", "See [the notes](./helm).").
 _LINK_FILLER = {"link", "links", "see", "notes", "note", "moved", "to", "at", "in", "here", "more"}
 _REPLACEMENT = re.compile(
-    r"\b(?:deprecated\s+in\s+favou?r\s+of|(?:replaced|superseded)\s+by|"
-    r"renamed(?:\s+to)?|use)\s+(?P<what>[^.;:,()\n]+)",
+    r"\b(?:deprecated\s+in\s+favou?r\s+of|(?:replaced|superseded)\s+by|renamed\s+(?:to\s+)?)"
+    r"\s*(?P<what>[^.;:,()\n]+)",
     re.IGNORECASE,
 )
 _DEPRECATED = re.compile(r"\bdeprecated\b", re.IGNORECASE)
@@ -185,7 +185,7 @@ def _with_status(section: Section) -> Section:
     if deprecated:
         for b in text_blocks:
             m = _REPLACEMENT.search(_WS.sub(" ", b.text))
-            if m and _DEPRECATED.search(b.text):
+            if m:
                 replaced_by = m.group("what").strip()
                 break
     return replace(section, deprecated=deprecated, replaced_by=replaced_by)

@@ -22,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ class Manifest:
     counts: dict[str, int]
     skipped: list[str] = field(default_factory=list)
     pipeline: int = 0  # how notes were cut into passages; a change means re-cut
+    checksums: dict[str, str] = field(default_factory=dict)  # file -> sha256, to catch damage
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -223,9 +225,31 @@ def write_version(
     np.save(tmp / "unit_vectors.npy", unit_vectors.astype(np.float32), allow_pickle=False)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     if bm25 is not None:
-        bm25.save(str(tmp / "bm25"))
+        bm25.save(str(tmp / "bm25"), show_progress=False)
     # The manifest last: a version folder without one is incomplete.
+    manifest = replace(manifest, checksums=_checksums(tmp))
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, sort_keys=True))
+
+
+def _checksums(version_dir: Path) -> dict[str, str]:
+    out = {}
+    for f in sorted(version_dir.rglob("*")):
+        if f.is_file() and f.name != "manifest.json":
+            out[f.relative_to(version_dir).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def verify_files(version_dir: Path, manifest: Manifest) -> None:
+    """Raise IndexCorrupt if a file of the version is missing or changed."""
+    for rel, digest in manifest.checksums.items():
+        try:
+            ok = hashlib.sha256((version_dir / rel).read_bytes()).hexdigest() == digest
+        except OSError:
+            ok = False
+        if not ok:
+            raise IndexCorrupt(
+                f"index file {rel} in {version_dir} is damaged; rebuild with `notesbot index`"
+            )
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
@@ -255,9 +279,14 @@ def read_manifest(version_dir: Path) -> Manifest:
     try:
         return Manifest.from_json(json.loads((version_dir / "manifest.json").read_text()))
     except FileNotFoundError as exc:
-        raise IndexCorrupt(f"index version {version_dir.name} has no manifest") from exc
+        raise IndexCorrupt(
+            f"index version {version_dir.name} has no manifest; rebuild it with `notesbot index`"
+        ) from exc
     except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise IndexCorrupt(f"index manifest in {version_dir} is unreadable ({exc})") from exc
+        raise IndexCorrupt(
+            f"index manifest in {version_dir} is unreadable ({type(exc).__name__}); "
+            "rebuild it with `notesbot index`"
+        ) from exc
 
 
 def check_manifest(manifest: Manifest, where: Path, expect_model: str | None) -> None:
@@ -287,6 +316,7 @@ def load_index(index_dir: Path, expect_model: str | None) -> LoadedIndex:
         )
     manifest = read_manifest(path)
     check_manifest(manifest, index_dir, expect_model)
+    verify_files(path, manifest)
     try:
         sections = tuple(_section_from(d) for d in _read_jsonl(path / "sections.jsonl"))
         passages = tuple(Passage(**d) for d in _read_jsonl(path / "passages.jsonl"))

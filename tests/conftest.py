@@ -1,0 +1,136 @@
+"""Shared fixtures: a deterministic fake embedder for fast unit tests, and the
+real model + a real index of the shipped notes for end-to-end tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+TREE = ROOT / "bench" / "trees" / "k8s-tree"
+
+
+class FakeEmbedder:
+    """Hashed bag of words: deterministic, instant, and good enough to tell
+    notes apart. Never proof that search works (the real-model tests are)."""
+
+    model_id = "fake/bag-of-words"
+    dim = 64
+    max_tokens = 64
+
+    def __init__(self) -> None:
+        self.embedded = 0  # passages embedded so far, to check incremental builds
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for w in re.findall(r"\w+", text.lower()):
+            h = int(hashlib.md5(w.encode()).hexdigest(), 16)
+            v[h % self.dim] += 1.0 if (h >> 8) % 2 else -1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def count_tokens(self, text: str) -> int:
+        return len(re.findall(r"\w+|[^\w\s]", text))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vec(text)
+
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        *,
+        progress: bool = False,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        self.embedded += len(texts)
+        vecs = np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
+        units = [
+            np.stack([self._vec(t[s:e]) for s, e in sp])
+            if sp
+            else np.zeros((0, self.dim), np.float32)
+            for t, sp in zip(texts, spans, strict=True)
+        ]
+        return vecs.astype(np.float32), units
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def write_notes(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+# --------------------------------------------------------------------------- real model
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The exported model, shared by every real-model test (and with the
+    user's cache when there is one, so a second run does not export again)."""
+    from index.config import IndexConfig
+
+    return IndexConfig(Path("."), Path(".")).model_cache_dir
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_cache: Path):
+    from index.embed import load_embedder
+
+    return load_embedder("all-MiniLM-L6-v2", model_cache)
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real_embedder):
+    """A real index (real model, FAISS, BM25) of the shipped notes."""
+    from index.build import build_index
+    from index.config import IndexConfig
+
+    index_dir = tmp_path_factory.mktemp("shipped") / "index"
+    config = IndexConfig(CORPUS, index_dir, model_cache=model_cache)
+    build_index(config, real_embedder)
+    return config
+
+
+@pytest.fixture(scope="session")
+def engine(shipped_index, real_embedder):
+    from index.engine import Engine
+
+    return Engine.open(shipped_index, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def tree_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real_embedder):
+    """A real index of a tree of notes: the shipped README plus sub-folder
+    notes its link-only sections point at."""
+    from index.build import build_index
+    from index.config import IndexConfig
+
+    base = tmp_path_factory.mktemp("tree")
+    corpus = base / "notes"
+    shutil.copytree(TREE, corpus, ignore=shutil.ignore_patterns(".gitignore"))
+    shutil.copy(CORPUS / "k8s-projects" / "README.md", corpus / "README.md")
+    config = IndexConfig(corpus, base / "index", model_cache=model_cache)
+    build_index(config, real_embedder)
+    return config
