@@ -58,11 +58,10 @@ class Extractor:
             return []
         units = self.loaded.units
         asked = set(result.terms)
-        # The project's own name is in every sentence about it: what else was asked?
-        focus = asked - set(terms(" ".join(section.path[1:]))) - result.named
+        # The project's name is in every sentence about it: what else was asked?
+        focus = asked - result.named or asked
         # Nothing else ("what is X?", "X"): what the notes say first about it.
-        defining = not focus
-        focus = focus or asked
+        defining = not (asked - result.named - set(terms(" ".join(section.path[1:]))))
         wants_replacement = any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked)
         sims = self.loaded.unit_vectors[ids] @ qvec
         prose = [

@@ -19,7 +19,7 @@ from .domain import Hit, Section
 from .markdown import section_text
 from .names import NameIndex
 from .store import LoadedIndex
-from .text import query_terms, terms
+from .text import compounds, query_terms, terms
 
 W_LEXICAL = 0.30
 W_NAME = 0.45
@@ -75,6 +75,7 @@ class Searcher:
     def search(self, question: str, qvec: np.ndarray, top_k: int = 3) -> SearchResult:
         n_sec = len(self.sections)
         qterms = tuple(query_terms(question))
+        qterms += tuple(c for c in compounds(question) if c in self.idf and c not in qterms)
         if n_sec == 0 or len(self.passage_section) == 0:
             return SearchResult((), False, "", qterms, 0.0)
 

@@ -48,3 +48,10 @@ def query_terms(text: str) -> list[str]:
         if w not in QUESTION_WORDS:
             seen.setdefault(stem(w), None)
     return list(seen)
+
+
+def compounds(text: str) -> list[str]:
+    """Adjacent words written as one ("roll back" → "rollback", "set up" → "setup"),
+    stemmed; callers keep those the notes actually use."""
+    ws = words(text)
+    return [stem(a + b) for a, b in zip(ws, ws[1:], strict=False)]
