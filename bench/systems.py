@@ -1,0 +1,58 @@
+"""The system under test behind the baselines' interface.
+
+`query` is the one call the benchmark times: question in, what the user is
+shown out (a ranking, empty when the system abstains, and for notesbot the
+answer text), model encoding included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Ranked = list[tuple[str, str, float]]  # (title, source, score), best first
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ranked: Ranked
+    abstained: bool
+    text: str | None = None  # the answer shown, for systems that compose one
+
+
+class System(Protocol):
+    name: str
+
+    def search(self, question: str, k: int = 3) -> Ranked: ...
+
+    def abstains(self, question: str) -> bool: ...
+
+    def query(self, question: str, k: int = 3) -> Outcome: ...
+
+
+class NotesbotSystem:
+    """index.engine.Engine: ranking = its citations, abstention = not answer.found."""
+
+    name = "notesbot"
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, config: Any) -> NotesbotSystem:
+        from index.engine import Engine
+
+        return cls(Engine.open(config))
+
+    def query(self, question: str, k: int = 3) -> Outcome:
+        answer = self.engine.ask(question, top_k=k)
+        if not answer.found:
+            return Outcome([], True, answer.text)
+        ranked = [(c.title, c.source, float(c.score)) for c in answer.citations]
+        return Outcome(ranked, False, answer.text)
+
+    def search(self, question: str, k: int = 3) -> Ranked:
+        return self.query(question, k).ranked
+
+    def abstains(self, question: str) -> bool:
+        return self.query(question).abstained
