@@ -140,8 +140,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "settings"
-        raise NotesbotError(f"bad setting {where.upper()}: {first['msg']}") from None
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        variable = name.upper() if name.upper().startswith("SLACK_") else f"NOTESBOT_{name.upper()}"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise NotesbotError(f"bad setting {variable}: {message}") from None
 
 
 def _setup_logging(verbose: bool) -> None:

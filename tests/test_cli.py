@@ -1,0 +1,162 @@
+"""The command line as people (and scripts) use it: real processes, real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import CORPUS, ROOT, write_notes
+
+pytestmark = pytest.mark.model
+
+
+def run(args, env_extra, stdin=None):
+    env = {**os.environ, **env_extra, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def env(shipped_index, model_cache, tmp_path):
+    """The shipped notes with a private copy of their index."""
+    index = tmp_path / "index"
+    shutil.copytree(shipped_index.index_dir, index)
+    return {
+        "NOTESBOT_CORPUS": str(CORPUS),
+        "NOTESBOT_INDEX": str(index),
+        "NOTESBOT_MODEL_CACHE": str(model_cache),
+        "NOTESBOT_BASE_URL": "",
+    }
+
+
+def test_ask_json_contract(env):
+    r = run(["ask", "--json", "what replaces service-loadbalancer?"], env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == {"question", "found", "answer", "citations"}
+    assert out["found"] is True and "ingress" in out["answer"]
+    c = out["citations"][0]
+    assert set(c) == {"title", "path", "source", "line", "score", "url"}
+    assert c["title"] == "(deprecated) service-loadbalancer"
+    assert c["path"] == ["k8s-projects", "Network", "(deprecated) service-loadbalancer"]
+    assert (c["source"], c["line"], c["url"]) == ("k8s-projects/README.md", 525, None)
+
+
+def test_ask_reads_one_question_a_line_from_stdin(env):
+    r = run(
+        ["ask", "--json", "--top-k", "1"], env, stdin="what is kyverno?\n\nhow do I bake bread?\n"
+    )
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["question"] for x in lines] == ["what is kyverno?", "how do I bake bread?"]
+    assert lines[0]["found"] and len(lines[0]["citations"]) == 1
+    assert not lines[1]["found"] and lines[1]["citations"] == []
+
+
+def test_ask_text_output_lists_sources_with_links(env):
+    r = run(
+        ["ask", "what is metallb?"],
+        {**env, "NOTESBOT_BASE_URL": "https://git.example/notes/blob/main"},
+    )
+    assert r.returncode == 0, r.stderr
+    assert "MetalLB is a load-balancer" in r.stdout
+    assert "k8s-projects › Network › metallb  (k8s-projects/README.md:" in r.stdout
+    assert "https://git.example/notes/blob/main/k8s-projects/README.md#L" in r.stdout
+
+
+def test_empty_question_gets_a_usage_hint(env):
+    r = run(["ask", "   "], env)
+    assert r.returncode == 2 and "Ask a question" in r.stderr and not r.stdout
+
+
+def test_missing_corpus_is_one_line_and_non_zero(env, tmp_path):
+    r = run(["ask", "--corpus", str(tmp_path / "nope"), "x"], env)
+    assert r.returncode == 1
+    assert r.stderr.strip().count("\n") == 0 and "not found" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_corrupt_index_is_one_line_and_non_zero(env):
+    index = env["NOTESBOT_INDEX"]
+    version = open(os.path.join(index, "CURRENT")).read().strip()
+    with open(os.path.join(index, version, "units.jsonl"), "w") as f:
+        f.write("{broken")
+    r = run(["ask", "what is kyverno?"], {**env, "NOTESBOT_CORPUS": "/nonexistent-so-no-rebuild"})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "damaged" in r.stderr and "notesbot index" in r.stderr
+    # The next index run repairs it.
+    assert run(["index"], env).returncode == 0
+    assert run(["ask", "what is kyverno?"], env).returncode == 0
+
+
+def test_bad_setting_is_one_line(env):
+    r = run(["ask", "x"], {**env, "NOTESBOT_INDEX_TYPE": "bogus"})
+    assert r.returncode == 1 and "NOTESBOT_INDEX_TYPE" in r.stderr.upper()
+    assert "Traceback" not in r.stderr
+
+
+def test_ask_builds_the_index_on_first_use_and_index_is_then_unchanged(model_cache, tmp_path):
+    notes = write_notes(
+        tmp_path / "notes",
+        {
+            "ops.md": "# Ops\n\n## Backups\n\nNightly backups go to the S3 bucket ops-backups.\n",
+            "bad.md": b"\xff\xfe broken",
+        },
+    )
+    env = {
+        "NOTESBOT_CORPUS": str(notes),
+        "NOTESBOT_INDEX": str(tmp_path / "index"),
+        "NOTESBOT_MODEL_CACHE": str(model_cache),
+    }
+    r = run(["ask", "--json", "where do backups go?"], env)
+    assert r.returncode == 0, r.stderr
+    assert "building the index" in r.stderr and "bad.md" in r.stderr  # skipped, said so
+    out = json.loads(r.stdout)
+    assert out["found"] and "ops-backups" in out["answer"]
+    r = run(["index"], env)
+    assert r.returncode == 0 and r.stdout.startswith("index unchanged")
+
+
+def test_categories_json(env):
+    r = run(["categories", "--json"], env)
+    assert r.returncode == 0, r.stderr
+    cats = json.loads(r.stdout)
+    assert len(cats) == 11
+    net = next(c for c in cats if c["name"] == "Network")
+    assert {"name": "(deprecated) service-loadbalancer"}.items() <= next(
+        p for p in net["projects"] if p["deprecated"]
+    ).items()
+
+
+def test_eval_prints_the_figures(env, tmp_path):
+    qs = tmp_path / "q.jsonl"
+    qs.write_text(
+        '{"question": "what is kyverno?", "expect": ["kyverno"]}\n'
+        '{"question": "pancake recipe", "expect": [], "found": false}\n'
+    )
+    r = run(["eval", str(qs)], env)
+    assert r.returncode == 0, r.stderr
+    assert "hit@1          1.000" in r.stdout and "abstention     1.000" in r.stdout
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    r = run(["eval", str(bad)], env)
+    assert r.returncode == 1 and "bad.jsonl:1" in r.stderr
+
+
+def test_help_matches_the_contract():
+    r = run(["ask", "--help"], {})
+    for flag in ("--json", "--top-k", "--corpus", "--index", "QUESTION"):
+        assert flag in r.stdout
+    r = run(["index", "--help"], {})
+    assert "--corpus" in r.stdout and "--index" in r.stdout
