@@ -106,9 +106,14 @@ class Extractor:
         best_score, best = scored[0]
         u = units[best]
         prev = best - 1
-        if _PRONOUN_START.match(u.text) and prev >= 0 and units[prev].section_id == u.section_id:
-            if units[prev].kind == "text" and self._eligible(prev):
-                return [prev, best]
+        if (
+            _PRONOUN_START.match(u.text)
+            and prev >= 0
+            and units[prev].section_id == u.section_id
+            and units[prev].kind == "text"
+            and self._eligible(prev)
+        ):
+            return [prev, best]
         if len(scored) > 1:
             runner_score, runner = scored[1]
             if (

@@ -308,7 +308,7 @@ def export_model(source: Path | str, export_dir: Path) -> None:
         "format": EXPORT_FORMAT,
         "source": str(source),
         "dim": dim,
-        "max_seq_length": int(st.max_seq_length),
+        "max_seq_length": int(st.max_seq_length or 256),
         "inputs": inputs,
     }
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2))

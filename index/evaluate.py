@@ -168,11 +168,11 @@ def format_report(report: Report, name: str = "") -> list[str]:
         lines.append(f"answer words   {s['answer_keywords']:.3f}")
     if s["abstention"] is not None:
         lines.append(
-            f"abstention     {s['abstention']:.3f}  (out-of-scope questions answered 'not in the notes')"
+            f"abstention     {s['abstention']:.3f}  (out of scope, said 'not in the notes')"
         )
     if s["false_abstention"] is not None:
         lines.append(
-            f"missed         {s['false_abstention']:.3f}  (in-scope questions answered 'not in the notes')"
+            f"missed         {s['false_abstention']:.3f}  (in scope, said 'not in the notes')"
         )
     return ([name] if name else []) + lines
 
@@ -183,7 +183,10 @@ def describe_failures(outcomes: Sequence[Outcome]) -> list[str]:
         q = o.question
         want = ", ".join(q.expect) or "(not in the notes)"
         got = ", ".join(o.titles) if o.found else "(not in the notes)"
-        out.append(
-            f"  {q.id}: {q.question!r}\n      want {want}\n      got  {got}\n      answer {o.answer[:160]!r}"
-        )
+        out += [
+            f"  {q.id}: {q.question!r}",
+            f"      want   {want}",
+            f"      got    {got}",
+            f"      answer {o.answer[:160]!r}",
+        ]
     return out

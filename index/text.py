@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
@@ -54,4 +55,4 @@ def compounds(text: str) -> list[str]:
     """Adjacent words written as one ("roll back" → "rollback", "set up" → "setup"),
     stemmed; callers keep those the notes actually use."""
     ws = words(text)
-    return [stem(a + b) for a, b in zip(ws, ws[1:], strict=False)]
+    return [stem(a + b) for a, b in pairwise(ws)]

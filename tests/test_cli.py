@@ -89,7 +89,8 @@ def test_missing_corpus_is_one_line_and_non_zero(env, tmp_path):
 
 def test_corrupt_index_is_one_line_and_non_zero(env):
     index = env["NOTESBOT_INDEX"]
-    version = open(os.path.join(index, "CURRENT")).read().strip()
+    with open(os.path.join(index, "CURRENT")) as f:
+        version = f.read().strip()
     with open(os.path.join(index, version, "units.jsonl"), "w") as f:
         f.write("{broken")
     r = run(["ask", "what is kyverno?"], {**env, "NOTESBOT_CORPUS": "/nonexistent-so-no-rebuild"})

@@ -79,7 +79,7 @@ def test_missing_or_empty_corpus_is_a_clear_error(tmp_path):
 def test_unreadable_note_is_an_error_naming_it(tmp_path):
     write_notes(tmp_path, {"ok.md": "# Ok\n", "locked.md": "# Locked\n"})
     (tmp_path / "locked.md").chmod(0)
-    with pytest.raises(NotesbotError, match="locked.md"):
+    with pytest.raises(NotesbotError, match=r"locked\.md"):
         read_corpus(tmp_path)
 
 

@@ -102,7 +102,10 @@ def test_nested_list_with_fence_and_hash_lines():
 
 
 def test_heading_with_link_and_markup_reads_as_plain_text():
-    md = "# Notes\n\n## [Setters](https://example.com/setters)\n\nuse `kpt fn`\n\n## **Bold** `code`\n\nx\n"
+    md = (
+        "# Notes\n\n## [Setters](https://example.com/setters)\n\nuse `kpt fn`\n\n"
+        "## **Bold** `code`\n\nx\n"
+    )
     titles = [s.title for s in parse_note("n.md", md)]
     assert titles == ["Notes", "Setters", "Bold code"]
 
@@ -171,11 +174,17 @@ def test_setext_headings_and_headings_in_quotes():
 
 
 def test_deprecated_from_status_line_and_replacement():
-    md = "# X\n\n## old-thing\n\n*Date: 01/01/2017, deprecated*\n\nold-thing is replaced by new-thing.\n"
+    md = (
+        "# X\n\n## old-thing\n\n*Date: 01/01/2017, deprecated*\n\n"
+        "old-thing is replaced by new-thing.\n"
+    )
     s = by_title(parse_note("x.md", md), "old-thing")
     assert s.deprecated and s.replaced_by == "new-thing"
     # "deprecated" in passing about something else is not a status.
-    md2 = "# X\n\n## virt\n\nvirt uses a proxy. Note this can be deprecated in favor of RuntimeClass.\n"
+    md2 = (
+        "# X\n\n## virt\n\n"
+        "virt uses a proxy. Note this can be deprecated in favor of RuntimeClass.\n"
+    )
     assert not by_title(parse_note("x.md", md2), "virt").deprecated
 
 
