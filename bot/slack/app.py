@@ -1,0 +1,105 @@
+"""The Bolt app: a thin factory that wires the listeners to their deps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.metrics import Metrics
+from bot.settings import Settings
+
+from .deps import Deps
+from .feedback import FeedbackLog
+from .listeners import actions, commands, events
+from .memory import Memory
+from .notes import NotesEngine
+
+log = logging.getLogger("notesbot.slack")
+
+# How often a call that Slack rate-limits (429) is retried, after waiting
+# the Retry-After it gives.
+RATE_LIMIT_RETRIES = 3
+
+
+def secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def make_client(settings: Settings) -> WebClient:
+    return WebClient(
+        token=secret(settings.slack_bot_token),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )
+
+
+def build_app(
+    settings: Settings,
+    engine: NotesEngine,
+    *,
+    metrics: Metrics | None = None,
+    client: WebClient | None = None,
+    executor: Executor | None = None,
+    memory: Memory | None = None,
+) -> App:
+    """The Bolt app for `engine`.
+
+    Requests are verified (signature and timestamp) and acknowledged on the
+    HTTP server's thread (`process_before_response=True` with lazy
+    listeners), so an ack never waits behind answers; answers run on
+    `executor`, a thread pool (never forked processes: a forked child of a
+    process whose model has run hangs). Calls `auth.test` once, here, to
+    check the token and learn the bot's user id."""
+    deps = Deps(
+        settings=settings,
+        engine=engine,
+        metrics=metrics or Metrics(),
+        feedback=FeedbackLog(Path(settings.feedback_file)),
+        memory=memory or Memory(),
+    )
+    app = App(
+        # Not "notesbot": Bolt resets the level of the logger named after the
+        # app on each request, which would mute our "notesbot.*" loggers.
+        name="notesbot-slack",
+        client=client or make_client(settings),
+        signing_secret=secret(settings.slack_signing_secret) or "",
+        process_before_response=True,
+        listener_executor=executor
+        or ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="notesbot-answer"),
+        logger=logging.getLogger("notesbot.bolt"),
+    )
+    app.use(deduplicate_deliveries(deps))
+    events.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    return app
+
+
+def deduplicate_deliveries(deps: Deps) -> Callable[..., BoltResponse | None]:
+    """Slack delivers an event again when it thinks the first delivery failed
+    (`X-Slack-Retry-Num`); each event id is handled once."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and not deps.memory.events.claim(str(event_id), True):
+            deps.metrics.duplicates.inc()
+            log.info("duplicate delivery ignored event_id=%s", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return middleware

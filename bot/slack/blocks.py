@@ -1,0 +1,362 @@
+"""Block Kit messages, as pure functions of the domain objects.
+
+Every message has a plain-text fallback (`text`, used in notifications and
+by clients that cannot show blocks). Anything taken from the notes or from a
+question is escaped (see `text.escape`) in both the blocks and the fallback,
+and cut to Slack's limits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.domain import PATH_SEP, Answer, Category, Citation, Section
+
+from .notes import section_ref
+from .text import clip, escape, link
+
+Block = dict[str, Any]
+
+# Slack's limits (https://api.slack.com/reference/block-kit/blocks).
+SECTION_TEXT_MAX = 3000
+BLOCKS_MAX = 50
+FALLBACK_MAX = 3000  # `text` may be longer, but notifications are cut far sooner
+BUTTON_VALUE_MAX = 2000
+CONTEXT_TEXT_MAX = 2000
+
+FEEDBACK_BLOCK_ID = "notes_feedback"
+THANKS_BLOCK_ID = "notes_feedback_thanks"
+ACTION_FEEDBACK_UP = "notes_feedback_up"
+ACTION_FEEDBACK_DOWN = "notes_feedback_down"
+ACTION_SHOW_SECTION = "notes_show_section"  # + "_<n>": action ids are unique per message
+
+APOLOGY = "Sorry, I couldn't search the notes just now. Please try again in a minute."
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # the fallback
+    blocks: list[Block] = field(default_factory=list)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+def mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def section(text: str, **extra: Any) -> Block:
+    return {"type": "section", "text": mrkdwn(clip(text, SECTION_TEXT_MAX)), **extra}
+
+
+def context(text: str, **extra: Any) -> Block:
+    return {"type": "context", "elements": [mrkdwn(clip(text, CONTEXT_TEXT_MAX))], **extra}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    out: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "action_id": action_id,
+        "value": value[:BUTTON_VALUE_MAX],
+    }
+    if style:
+        out["style"] = style
+    return out
+
+
+def chunks(lines: Iterable[str], limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Pack escaped lines into texts of at most `limit` characters each,
+    splitting only a line that is longer than the limit by itself."""
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:
+            head = clip(line, limit)[:-1] or line[:limit]  # clip() keeps entities whole
+            if current:
+                out.append(current)
+                current = ""
+            out.append(head)
+            line = line[len(head) :]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            out.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        out.append(current)
+    return out
+
+
+def fit(blocks: list[Block], tail: Sequence[Block] = (), note: str | None = None) -> list[Block]:
+    """At most BLOCKS_MAX blocks: `tail` (e.g. the buttons) always kept, the
+    body cut with a note saying so."""
+    room = BLOCKS_MAX - len(tail)
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], context(note or "_(cut to fit in one Slack message)_")]
+    return [*blocks, *tail]
+
+
+def fallback(*parts: str) -> str:
+    return clip("\n".join(p for p in parts if p), FALLBACK_MAX)
+
+
+def heading_path(path: Sequence[str]) -> str:
+    return PATH_SEP.join(path)
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def citation_text(citation: Citation) -> str:
+    """`*<url|Notes › Network › ingress>*` and `` `README.md:488` ``."""
+    path = heading_path(citation.path)
+    title = link(citation.url, path) if citation.url else escape(path)
+    return f"*{title}*\n`{escape(citation.source)}:{citation.line}`"
+
+
+def note_text(note: str) -> str:
+    """The engine's note under an answer: a link when it is a URL."""
+    if note.startswith(("https://", "http://")) and " " not in note:
+        return link(note, note)
+    return escape(note)
+
+
+def feedback_value(answer_id: str, vote: str, question: str) -> str:
+    return _json({"a": answer_id, "v": vote, "q": question[:1000]})
+
+
+def feedback_buttons(answer_id: str, question: str) -> Block:
+    return {
+        "type": "actions",
+        "block_id": FEEDBACK_BLOCK_ID,
+        "elements": [
+            button("👍 Helpful", ACTION_FEEDBACK_UP, feedback_value(answer_id, "up", question)),
+            button(
+                "👎 Not helpful", ACTION_FEEDBACK_DOWN, feedback_value(answer_id, "down", question)
+            ),
+        ],
+    }
+
+
+def answer_message(
+    answer: Answer,
+    *,
+    answer_id: str,
+    categories: Sequence[Category] = (),
+    command: str = "/notes",
+) -> Reply:
+    """An answer with its cited sections, or 'not in the notes'."""
+    if not answer.found:
+        return not_found_message(
+            answer, answer_id=answer_id, categories=categories, command=command
+        )
+    body: list[Block] = [section(t) for t in chunks(escape(answer.text).split("\n"))][:3]
+    if answer.deprecated:
+        warning = ":warning: The notes mark this as *deprecated*"
+        if answer.replaced_by:
+            warning += f"; they point to *{escape(answer.replaced_by)}* instead"
+        body.append(context(warning + "."))
+    if answer.note:
+        body.append(context(note_text(answer.note)))
+    if answer.citations:
+        body.append(context(f"*{'Source' if len(answer.citations) == 1 else 'Sources'}*"))
+    for n, citation in enumerate(answer.citations):
+        body.append(
+            section(
+                citation_text(citation),
+                accessory=button(
+                    "Show section",
+                    f"{ACTION_SHOW_SECTION}_{n}",
+                    _json(section_ref(citation)),
+                ),
+            )
+        )
+    sources = "; ".join(f"{heading_path(c.path)} ({c.source}:{c.line})" for c in answer.citations)
+    text = fallback(
+        escape(answer.text),
+        ":warning: deprecated" if answer.deprecated else "",
+        f"Sources: {escape(sources)}" if sources else "",
+    )
+    return Reply(text, fit(body, [feedback_buttons(answer_id, answer.question)]))
+
+
+def not_found_message(
+    answer: Answer,
+    *,
+    answer_id: str,
+    categories: Sequence[Category] = (),
+    command: str = "/notes",
+) -> Reply:
+    asked = f" about “{escape(clip(answer.question, 300))}”" if answer.question else ""
+    lead = f"*Not in the notes.* I couldn't find anything{asked} in the notes."
+    body = [section(lead)]
+    if categories:
+        names = ", ".join(f"*{escape(c.name)}*" for c in categories)
+        body.append(
+            section(f"You can browse them by category: {names}. Try `{command} list <category>`.")
+        )
+    if answer.note:
+        body.append(context(note_text(answer.note)))
+    text = fallback(f"Not in the notes: I couldn't find anything{asked} in the notes.")
+    return Reply(text, fit(body, [feedback_buttons(answer_id, answer.question)]))
+
+
+def with_thanks(blocks: Sequence[Block], user_id: str, vote: str) -> list[Block]:
+    """The message with its feedback buttons replaced by a thank-you."""
+    user = f"<@{user_id}>" if user_id.isalnum() else "you"
+    if vote == "up":
+        thanks = f"👍 Thanks for the feedback, {user}!"
+    else:
+        thanks = f"👎 Thanks, {user}: noted, so the team can see what the notes miss."
+    kept = [b for b in blocks if b.get("block_id") not in (FEEDBACK_BLOCK_ID, THANKS_BLOCK_ID)]
+    return [*kept[: BLOCKS_MAX - 1], context(thanks, block_id=THANKS_BLOCK_ID)]
+
+
+def apology_message() -> Reply:
+    return Reply(APOLOGY, [section(f":warning: {APOLOGY}")])
+
+
+# --------------------------------------------------------------------------- browsing
+
+
+def help_message(command: str, bot_user_id: str | None = None, follow_ups: bool = True) -> Reply:
+    me = f"<@{bot_user_id}>" if bot_user_id else "me"
+    lines = [
+        "*I answer questions from the team's notes, citing the sections I used.*",
+        f"• Mention {me} with a question in a channel: I answer in its thread.",
+        "• Send me a direct message with a question.",
+    ]
+    if follow_ups:
+        lines.append("• Reply in a thread I answered to ask a follow-up, no mention needed.")
+    lines += [
+        f"• `{command} <question>` or `{command} ask <question>`: an answer only you can see.",
+        f"• `{command} categories`: the categories of the notes.",
+        f"• `{command} list <category>`: the projects in a category "
+        f"(part of its name is enough: `{command} list net`).",
+        f"• `{command} help`: this message.",
+    ]
+    text = fallback(
+        f"I answer questions from the team's notes. Mention me, DM me, or use "
+        f"{command} <question>, {command} categories, {command} list <category>."
+    )
+    return Reply(text, [section("\n".join(lines))])
+
+
+def usage_message(command: str, bad: str, suggestion: str | None = None) -> Reply:
+    lead = f"I don't know `{escape(clip(bad, 100))}`."
+    if suggestion:
+        lead += f" Did you mean `{command} {suggestion}`?"
+    help_ = help_message(command, follow_ups=False)
+    return Reply(fallback(lead, help_.text), [section(lead), *help_.blocks])
+
+
+def _category_title(category: Category) -> str:
+    return link(category.url, category.name) if category.url else escape(category.name)
+
+
+def categories_message(categories: Sequence[Category], command: str) -> Reply:
+    if not categories:
+        return Reply(
+            "The notes have no categories yet.", [section("The notes have no categories yet.")]
+        )
+    lines = [f"• *{_category_title(c)}*: {_plural(len(c.projects), 'project')}" for c in categories]
+    head = f"*The notes have {_plural(len(categories), 'category', 'categories')}:*"
+    body = [section(head), *(section(t) for t in chunks(lines))]
+    body = fit(body, [context(f"`{command} list <category>` shows a category's projects.")])
+    text = fallback(
+        head.strip("*"),
+        *(f"{escape(c.name)}: {_plural(len(c.projects), 'project')}" for c in categories),
+    )
+    return Reply(text, body)
+
+
+def display_project_name(name: str) -> str:
+    """'(deprecated) foo' -> 'foo': deprecation is marked separately."""
+    lowered = name.lower()
+    for prefix in ("(deprecated)", "[deprecated]", "deprecated:"):
+        if lowered.startswith(prefix):
+            return name[len(prefix) :].strip() or name
+    return name
+
+
+def category_message(category: Category, command: str) -> Reply:
+    deprecated = sum(p.deprecated for p in category.projects)
+    count = _plural(len(category.projects), "project")
+    if deprecated:
+        count += f", {deprecated} deprecated"
+    head = f"*{_category_title(category)}* ({count}):"
+    lines = []
+    for p in category.projects:
+        name = display_project_name(p.name)
+        title = link(p.url, name) if p.url else escape(name)
+        mark = " :warning: _deprecated_" if p.deprecated else ""
+        if p.link_only:
+            mark += " _(see its own note)_"
+        lines.append(f"• {title}{mark}")
+    if not lines:
+        lines = ["_No projects listed._"]
+    body = fit([section(head), *(section(t) for t in chunks(lines))])
+    plain = [
+        f"- {display_project_name(p.name)}{' (deprecated)' if p.deprecated else ''}"
+        for p in category.projects
+    ]
+    text = fallback(f"{escape(category.name)} ({count}):", *map(escape, plain))
+    return Reply(text, body)
+
+
+def no_such_category(query: str, categories: Sequence[Category], command: str) -> Reply:
+    names = ", ".join(f"*{escape(c.name)}*" for c in categories) or "_none yet_"
+    lead = f"No category matches “{escape(clip(query, 100))}”."
+    body = [section(f"{lead} The categories are: {names}.")]
+    return Reply(fallback(lead), body)
+
+
+def list_usage(categories: Sequence[Category], command: str) -> Reply:
+    names = ", ".join(f"*{escape(c.name)}*" for c in categories) or "_none yet_"
+    lead = f"Which category? `{command} list <category>`, one of: {names}."
+    return Reply(fallback(f"Which category? {command} list <category>"), [section(lead)])
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _block_lines(section_: Section) -> list[str]:
+    lines: list[str] = []
+    for block in section_.blocks:
+        if block.kind == "code":
+            # A ``` inside the code would end Slack's code block early.
+            code = escape(block.text).replace("```", "`\u200b``")
+            lines.append(f"```\n{code}\n```")
+        else:
+            lines.append(escape(block.text))
+    return lines
+
+
+def section_message(section_: Section, url: str | None = None) -> Reply:
+    """The full text of one section of the notes."""
+    path = heading_path(section_.path)
+    title = link(url, path) if url else escape(path)
+    where = f"`{escape(section_.source)}:{section_.start_line}`"
+    body = [section(f"*{title}*\n{where}")]
+    texts = chunks(_block_lines(section_) or ["_This section has no text of its own._"])
+    more = f"_(cut to fit in one Slack message; the rest is in {where})_"
+    body = fit(body + [section(t) for t in texts], note=more)
+    plain = "\n".join(escape(b.text) for b in section_.blocks)
+    return Reply(fallback(f"{escape(path)} ({section_.source}:{section_.start_line})", plain), body)

@@ -1,0 +1,117 @@
+"""Mentions, direct messages and follow-ups in threads the bot answered.
+
+Events are acknowledged at once (Slack waits 3 s); the answer is a lazy
+listener, run on the app's thread pool.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.slack import blocks, replies
+from bot.slack.blocks import Reply
+from bot.slack.deps import Deps
+from bot.slack.parse import looks_like_question, parse_message
+from bot.slack.text import mentions_other_user, question_from_message
+
+# Message subtypes that are a person writing; edits, deletions, joins, bot
+# messages and the like are not questions.
+_PEOPLE_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if _from_a_bot(event):
+            return
+        answer_message(deps, client, event, context.bot_user_id, source="mention")
+
+    def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if _from_a_bot(event):
+            return
+        bot_user_id = context.bot_user_id
+        text = event.get("text") or ""
+        if event.get("channel_type") == "im":
+            answer_message(deps, client, event, bot_user_id, source="dm")
+            return
+        thread_ts = event.get("thread_ts")
+        if not (deps.settings.follow_ups and thread_ts and thread_ts != event.get("ts")):
+            return
+        if deps.memory.threads.get((str(event.get("channel")), thread_ts)) is None:
+            return  # not a thread the bot answered (or answered before a restart)
+        if bot_user_id and f"<@{bot_user_id}" in text:
+            return  # a mention: the app_mention event answers it
+        if mentions_other_user(text, bot_user_id):
+            return  # talking to someone else in the thread
+        if not looks_like_question(question_from_message(text, bot_user_id)):
+            return
+        answer_message(deps, client, event, bot_user_id, source="follow_up")
+
+    app.event("app_mention")(ack=ack_now, lazy=[on_mention])
+    app.event("message")(ack=ack_now, lazy=[on_message])
+
+
+def _from_a_bot(event: dict[str, Any]) -> bool:
+    # The bot's own messages are also dropped by Bolt's IgnoringSelfEvents.
+    return bool(event.get("bot_id") or event.get("bot_profile")) or (
+        event.get("subtype") not in _PEOPLE_SUBTYPES
+    )
+
+
+def answer_message(
+    deps: Deps,
+    client: WebClient,
+    event: dict[str, Any],
+    bot_user_id: str | None,
+    *,
+    source: str,
+) -> None:
+    """parse → search → format → reply, for one message, once."""
+    started = time.perf_counter()
+    channel, ts = event.get("channel"), event.get("ts")
+    if not channel or not ts:
+        return
+    # Slack sends a mention in a channel the bot reads both as `app_mention`
+    # and as `message`: whichever handler comes first answers.
+    if not deps.memory.messages.claim((channel, ts), True):
+        return
+    in_dm = event.get("channel_type") == "im" or source == "dm"
+    # In a channel, answer in the question's thread (or start one); in a DM,
+    # answer in place.
+    thread_ts = event.get("thread_ts") or (None if in_dm else ts)
+
+    text = question_from_message(event.get("text") or "", bot_user_id)
+    request = parse_message(text)
+    command = deps.settings.command
+    reply: Reply | None = None
+    answer_id: str | None = None
+    answer = None
+    if request.kind == "help":
+        reply = blocks.help_message(command, bot_user_id, deps.settings.follow_ups)
+    elif request.kind == "categories":
+        reply = blocks.categories_message(deps.engine.categories(), command)
+    elif request.kind == "list":
+        category = deps.engine.find_category(request.arg)
+        if category is not None:
+            reply = blocks.category_message(category, command)
+    if reply is None:
+        answer = replies.search(deps, text, source)
+        if answer is None:
+            reply = blocks.apology_message()
+        elif not answer.found and source == "follow_up":
+            return  # nothing to add to a conversation the notes don't cover
+        else:
+            answer_id, reply = replies.render(deps, answer)
+
+    posted = replies.post(deps, client, channel=channel, thread_ts=thread_ts, reply=reply)
+    if posted and answer is not None and answer_id is not None:
+        replies.remember(deps, answer_id, answer, reply)
+    if posted and thread_ts and not in_dm:
+        deps.memory.threads.put((channel, thread_ts), True)
+    deps.metrics.reply_latency.observe(time.perf_counter() - started)

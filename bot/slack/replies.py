@@ -1,0 +1,105 @@
+"""The steps every handler shares: search the notes (with metrics and one
+log line per question) and post a reply (with an apology when that fails)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from index.domain import Answer
+
+from . import blocks
+from .blocks import Reply
+from .deps import Deps
+from .memory import Remembered
+
+
+def search(deps: Deps, question: str, source: str) -> Answer | None:
+    """The engine's answer, or None when searching failed (logged)."""
+    log, metrics = deps.log, deps.metrics
+    metrics.questions.labels(source).inc()
+    try:
+        deps.engine.reload_if_changed()  # cheap; picks up the cron's re-index
+    except Exception:
+        log.exception("index reload check failed; answering from the loaded index")
+    started = time.perf_counter()
+    try:
+        answer = deps.engine.ask(question, top_k=deps.settings.top_k)
+    except Exception as exc:
+        metrics.errors.labels("index").inc()
+        log.error(
+            "question failed source=%s chars=%d error=%s",
+            source,
+            len(question),
+            type(exc).__name__,
+            exc_info=True,
+        )
+        return None
+    seconds = time.perf_counter() - started
+    metrics.latency.observe(seconds)
+    if not answer.found:
+        metrics.abstentions.labels(source).inc()
+    top = blocks.heading_path(answer.citations[0].path) if answer.citations else ""
+    line = (
+        f"question source={source} chars={len(question)} found={str(answer.found).lower()} "
+        f"top={json.dumps(top, ensure_ascii=False)} latency_ms={seconds * 1000:.1f} "
+        f"index={deps.engine.version}"
+    )
+    if deps.settings.log_questions:
+        line += f" text={json.dumps(question, ensure_ascii=False)}"
+    log.info(line)
+    return answer
+
+
+def render(deps: Deps, answer: Answer) -> tuple[str, Reply]:
+    """The message for an answer, and the id its feedback buttons carry."""
+    answer_id = uuid.uuid4().hex[:16]
+    categories = deps.engine.categories() if not answer.found else ()
+    reply = blocks.answer_message(
+        answer, answer_id=answer_id, categories=categories, command=deps.settings.command
+    )
+    return answer_id, reply
+
+
+def remember(deps: Deps, answer_id: str, answer: Answer, reply: Reply) -> None:
+    deps.memory.answers.put(
+        answer_id, Remembered(answer, reply.text, reply.blocks, deps.engine.version)
+    )
+
+
+def slack_error(exc: Exception) -> str:
+    """A short description of a failed Slack call, safe to log (no token)."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+def post(
+    deps: Deps,
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str | None,
+    reply: Reply,
+) -> str | None:
+    """Post a reply; on failure log it, try a plain-text apology, and return
+    None. Returns the posted message's ts."""
+    kwargs: dict[str, Any] = {"channel": channel, "unfurl_links": False, "unfurl_media": False}
+    if thread_ts:
+        kwargs["thread_ts"] = thread_ts
+    try:
+        response = client.chat_postMessage(**kwargs, **reply.kwargs())
+        return str(response.get("ts") or "") or None
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        deps.metrics.errors.labels("slack").inc()
+        deps.log.error("chat.postMessage failed channel=%s error=%s", channel, slack_error(exc))
+    try:
+        client.chat_postMessage(**kwargs, text=blocks.APOLOGY)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        deps.log.error("apology failed too channel=%s error=%s", channel, slack_error(exc))
+    return None

@@ -1,0 +1,163 @@
+"""`notesbot serve`: run the Slack bot until SIGTERM/SIGINT.
+
+Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), otherwise
+HTTP mode on NOTESBOT_PORT. Either way `/healthz` and `/metrics` are served
+on NOTESBOT_PORT. The index is loaded once, and a rebuilt one (the cron
+re-index) is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackClientError
+
+from bot.metrics import Metrics
+from bot.settings import Settings
+from index.domain import NotesbotError
+
+from .app import build_app, secret
+from .notes import NotesEngine
+from .replies import slack_error
+from .server import Routes, RunningServer, start_in_thread
+
+log = logging.getLogger("notesbot.serve")
+
+RELOAD_EVERY_S = 30.0  # besides a check before each question
+
+
+def settings_problem(settings: Settings) -> str | None:
+    """The first missing or wrong setting, as one line naming the variable
+    (never its value)."""
+    if not secret(settings.slack_bot_token):
+        return "SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from the Slack app's page)"
+    app_token = secret(settings.slack_app_token)
+    if app_token:
+        if not app_token.startswith("xapp-"):
+            return "SLACK_APP_TOKEN must be an app-level token (xapp-...) with connections:write"
+        return None
+    if not secret(settings.slack_signing_secret):
+        return (
+            "SLACK_SIGNING_SECRET is not set (needed in HTTP mode; "
+            "set SLACK_APP_TOKEN instead to use Socket Mode)"
+        )
+    return None
+
+
+def _configure_logging(settings: Settings) -> None:
+    if logging.getLogger().handlers:
+        return  # the CLI (or a test) configured it
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _open_engine(settings: Settings) -> NotesEngine:
+    from index.engine import Engine  # heavy (the model): only when serving for real
+
+    return Engine.open(settings.index_config())
+
+
+def serve(
+    settings: Settings,
+    *,
+    engine: NotesEngine | None = None,
+    on_ready: Callable[[RunningServer, Callable[[], None]], None] | None = None,
+) -> int:
+    """Run the bot; returns the exit code (0 after a clean stop, 2 for a
+    missing setting, 1 when the index or Slack can't be reached at start).
+
+    `engine` and `on_ready(server, stop)` are for tests."""
+    _configure_logging(settings)
+    problem = settings_problem(settings)
+    if problem:
+        print(f"notesbot: {problem}", file=sys.stderr)
+        return 2
+    try:
+        engine = engine or _open_engine(settings)
+    except NotesbotError as exc:
+        print(f"notesbot: {exc}", file=sys.stderr)
+        return 1
+
+    metrics = Metrics()
+    metrics.track_index(engine)
+    executor = ThreadPoolExecutor(
+        max_workers=settings.threads, thread_name_prefix="notesbot-answer"
+    )
+    try:
+        app = build_app(settings, engine, metrics=metrics, executor=executor)
+    except (BoltError, SlackClientError, OSError) as exc:
+        # BoltError's text holds auth.test's answer ("invalid_auth"), never the token.
+        reason = str(exc).splitlines()[0][:300] if isinstance(exc, BoltError) else slack_error(exc)
+        print(
+            f"notesbot: Slack rejected SLACK_BOT_TOKEN or is unreachable: {reason}", file=sys.stderr
+        )
+        executor.shutdown(wait=False)
+        return 1
+
+    stop_event = threading.Event()
+    socket_mode = bool(secret(settings.slack_app_token))
+    handler: Any = None
+    try:
+        server = start_in_thread(
+            Routes(None if socket_mode else app, metrics, engine),
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+        )
+    except OSError as exc:  # the port is taken, or the host is not ours
+        print(f"notesbot: cannot listen on NOTESBOT_PORT {settings.port}: {exc}", file=sys.stderr)
+        executor.shutdown(wait=False)
+        return 1
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(app, secret(settings.slack_app_token))
+            try:
+                handler.connect()
+            except (SlackClientError, OSError) as exc:
+                print(
+                    f"notesbot: Socket Mode could not connect with SLACK_APP_TOKEN: "
+                    f"{slack_error(exc)}",
+                    file=sys.stderr,
+                )
+                return 1
+            log.info("Socket Mode connected; health and metrics on port %d", server.port)
+        else:
+            log.info("HTTP mode: Slack requests on %s/slack/events", server.url)
+        reloader = threading.Thread(
+            target=_reload_loop, args=(engine, stop_event), name="notesbot-reload", daemon=True
+        )
+        reloader.start()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop_event.set())
+        if on_ready is not None:
+            on_ready(server, stop_event.set)
+        stop_event.wait()
+        log.info("stopping: finishing the answers in progress")
+    finally:
+        stop_event.set()
+        if handler is not None:
+            handler.close()
+        server.stop()
+        executor.shutdown(wait=True)
+    return 0
+
+
+def _reload_loop(engine: NotesEngine, stop: threading.Event) -> None:
+    while not stop.wait(RELOAD_EVERY_S):
+        try:
+            engine.reload_if_changed()
+        except Exception:
+            log.exception("index reload check failed")

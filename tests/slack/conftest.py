@@ -1,0 +1,128 @@
+"""The bot in HTTP mode on a real waitress server (port 0), talking to a
+fake Slack Web API on another real port, with requests signed as Slack does."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.metrics import Metrics
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.server import Routes, RunningServer, start_in_thread
+
+from .fake_engine import FakeEngine
+from .fake_slack import BOT_TOKEN, FakeSlack
+from .slack_sender import SlackSender
+
+SIGNING_SECRET = "test-signing-secret-8f2c"
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """A thread pool that can tell when all the work given to it is done, so
+    a test can assert that nothing was posted without sleeping and hoping."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(max_workers=workers, thread_name_prefix="test-answer")
+        self._pending = 0
+        self._cond = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._cond:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _: Future[Any]) -> None:
+        with self._cond:
+            self._pending -= 1
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float = 15.0) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._pending == 0, timeout):
+                raise AssertionError(f"{self._pending} task(s) still running after {timeout}s")
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    engine: FakeEngine
+    slack: FakeSlack
+    server: RunningServer
+    sender: SlackSender
+    metrics: Metrics
+    executor: TrackingExecutor
+
+    @property
+    def feedback_file(self) -> Path:
+        return Path(self.settings.feedback_file)
+
+    def settle(self) -> None:
+        """Wait until every answer the bot started is done."""
+        self.executor.wait_idle()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    slack = FakeSlack().start()
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, fake_slack: FakeSlack) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_app_token": None,
+            "slack_api_url": fake_slack.api_url,
+            "feedback_file": tmp_path / "feedback.jsonl",
+            "host": "127.0.0.1",
+            "port": 0,
+            "threads": 4,
+            "follow_ups": True,
+            "log_questions": False,
+            **overrides,
+        }
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make
+
+
+@pytest.fixture
+def make_bot(
+    make_settings: Callable[..., Settings], fake_slack: FakeSlack
+) -> Iterator[Callable[..., Bot]]:
+    started: list[Bot] = []
+
+    def make(engine: FakeEngine | None = None, **overrides: Any) -> Bot:
+        settings = make_settings(**overrides)
+        engine = engine or FakeEngine()
+        metrics = Metrics()
+        metrics.track_index(engine)
+        executor = TrackingExecutor(settings.threads)
+        app = build_app(settings, engine, metrics=metrics, executor=executor)
+        server = start_in_thread(Routes(app, metrics, engine), port=0, threads=settings.threads)
+        sender = SlackSender(server.host, server.port, SIGNING_SECRET)
+        bot = Bot(settings, engine, fake_slack, server, sender, metrics, executor)
+        started.append(bot)
+        return bot
+
+    yield make
+    for bot in started:
+        bot.server.stop()
+        bot.executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., Bot]) -> Bot:
+    return make_bot()

@@ -1,0 +1,158 @@
+"""A small deterministic stand-in for `index.engine.Engine`, with the same
+methods: answers come from keywords, not a model."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from index.domain import Answer, Block, Category, Citation, Project, Section
+
+SOURCE = "k8s-projects/README.md"
+BASE = "https://notes.example.com/blob/main"
+
+
+def _section(title: str, category: str, line: int, texts: list[str], code: str = "") -> Section:
+    blocks = tuple(Block("text", t, line + 2 + i) for i, t in enumerate(texts))
+    if code:
+        blocks += (Block("code", code, line + 2 + len(texts)),)
+    return Section(
+        id=f"id-{line}",
+        source=SOURCE,
+        path=("k8s-projects", category, title),
+        title=title,
+        level=2,
+        start_line=line,
+        end_line=line + 8,
+        blocks=blocks,
+        deprecated=title.startswith("(deprecated)"),
+    )
+
+
+LOADBALANCER = _section(
+    "(deprecated) service-loadbalancer",
+    "Network",
+    525,
+    [
+        "Date: 05/13/2017, kubernetes v1.6, deprecated",
+        "service loadbalancer is deprecated in favor of ingress controller. At its core, "
+        "service loadbalancer watches the api for services and endpoints, and reload "
+        "haproxy's configuration.",
+    ],
+)
+INGRESS = _section("ingress", "Network", 488, ["link: ingress"])
+ANNOUNCE = _section(
+    "announcements",
+    "Developer",
+    240,
+    ["Use <!channel> only for outages & ask <@U0123ABC> first; <details> are in the wiki."],
+    code="kubectl get pods | grep <name> && echo '<!here>'",
+)
+HUGE = _section("huge", "Developer", 300, ["x" * 2500 + " end of paragraph"] * 80)
+SECTIONS = (LOADBALANCER, INGRESS, ANNOUNCE, HUGE)
+
+
+def _url(line: int) -> str:
+    return f"{BASE}/{SOURCE}#L{line}"
+
+
+def _cite(section: Section, score: float) -> Citation:
+    return Citation(
+        title=section.title,
+        path=section.path,
+        source=section.source,
+        line=section.start_line,
+        score=score,
+        url=_url(section.start_line),
+    )
+
+
+CATEGORIES = (
+    Category(
+        "Application",
+        SOURCE,
+        80,
+        (Project("operator-framework", SOURCE, 82), Project("kruise", SOURCE, 114)),
+        url=_url(80),
+    ),
+    Category("Developer", SOURCE, 233, (Project("draft", SOURCE, 235),), url=_url(233)),
+    Category(
+        "Network",
+        SOURCE,
+        409,
+        (
+            Project("antrea", SOURCE, 411, url=_url(411)),
+            Project("ingress", SOURCE, 488, link_only=True, url=_url(488)),
+            Project(
+                "(deprecated) service-loadbalancer", SOURCE, 525, deprecated=True, url=_url(525)
+            ),
+        ),
+        url=_url(409),
+    ),
+    Category("Storage", SOURCE, 399, (Project("trident", SOURCE, 405),), url=_url(399)),
+)
+
+
+class EngineBroken(RuntimeError):
+    pass
+
+
+class FakeEngine:
+    def __init__(self, delay_s: float = 0.0) -> None:
+        self.delay_s = delay_s
+        self.broken = False
+        self.version = "v-test-1"
+        self.built_at = time.time() - 120
+        self.last_reload_error: str | None = None
+        self.sections: tuple[Section, ...] = SECTIONS
+        self.asked: Counter[str] = Counter()
+        self.reload_checks = 0
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, top_k: int = 3) -> Answer:
+        with self._lock:
+            self.asked[question] += 1
+        if self.broken:
+            raise EngineBroken("index file truncated")
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        q = question.lower()
+        if "loadbalancer" in q or "load balancer" in q:
+            return Answer(
+                question=question,
+                found=True,
+                text="service loadbalancer is deprecated in favor of ingress controller.",
+                citations=(_cite(LOADBALANCER, 0.91), _cite(INGRESS, 0.55))[:top_k],
+                deprecated=True,
+                replaced_by="ingress",
+            )
+        if "announce" in q or "outage" in q:
+            return Answer(
+                question=question,
+                found=True,
+                text=ANNOUNCE.blocks[0].text,
+                citations=(_cite(ANNOUNCE, 0.8),),
+            )
+        if "huge" in q:
+            return Answer(
+                question=question,
+                found=True,
+                text="\n".join(b.text for b in HUGE.blocks),
+                citations=(_cite(HUGE, 0.7),),
+            )
+        return Answer(question=question, found=False, text="", note="no section is close enough")
+
+    def categories(self) -> tuple[Category, ...]:
+        return CATEGORIES
+
+    def find_category(self, query: str) -> Category | None:
+        q = query.strip().lower()
+        return next((c for c in CATEGORIES if q and q in c.name.lower()), None)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in SECTIONS if s.id == section_id), None)
+
+    def reload_if_changed(self) -> bool:
+        self.reload_checks += 1
+        return False

@@ -1,0 +1,206 @@
+"""Block Kit builders, by structure (no Slack)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from bot.slack import blocks
+from bot.slack.text import clip, escape, link
+from index.domain import Answer, Block, Category, Citation, Project, Section
+
+from .fake_engine import ANNOUNCE, CATEGORIES, HUGE
+
+CITE = Citation(
+    title="(deprecated) service-loadbalancer",
+    path=("k8s-projects", "Network", "(deprecated) service-loadbalancer"),
+    source="k8s-projects/README.md",
+    line=525,
+    score=0.9,
+    url="https://github.com/org/notes/blob/main/k8s-projects/README.md#L525",
+)
+FOUND = Answer(
+    question="what replaces <!channel> service-loadbalancer?",
+    found=True,
+    text="deprecated in favor of ingress & <b>friends</b>; ping <@U0123ABC>",
+    citations=(
+        CITE,
+        Citation(
+            "ingress", ("k8s-projects", "Network", "ingress"), "k8s-projects/README.md", 488, 0.5
+        ),
+    ),
+    deprecated=True,
+    replaced_by="ingress",
+)
+NOT_FOUND = Answer(question="sourdough <!here>?", found=False, text="This is not in the notes.")
+
+
+def all_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def section_texts(bs: list[dict[str, Any]]) -> list[str]:
+    return [b["text"]["text"] for b in bs if b["type"] == "section"]
+
+
+def test_an_answer_has_text_citations_and_feedback_buttons_in_that_order() -> None:
+    reply = blocks.answer_message(FOUND, answer_id="a1")
+    kinds = [b["type"] for b in reply.blocks]
+    assert kinds[0] == "section" and kinds[-1] == "actions"
+    assert reply.blocks[0]["text"]["text"] == (
+        "deprecated in favor of ingress &amp; &lt;b&gt;friends&lt;/b&gt;; ping &lt;@U0123ABC&gt;"
+    )
+    cites = [b for b in reply.blocks if b.get("accessory")]
+    assert len(cites) == 2
+    assert cites[0]["text"]["text"] == (
+        "*<https://github.com/org/notes/blob/main/k8s-projects/README.md#L525|"
+        "k8s-projects › Network › (deprecated) service-loadbalancer>*\n`k8s-projects/README.md:525`"
+    )
+    assert (
+        cites[1]["text"]["text"]
+        == "*k8s-projects › Network › ingress*\n`k8s-projects/README.md:488`"
+    )
+    assert [c["accessory"]["action_id"] for c in cites] == [
+        "notes_show_section_0",
+        "notes_show_section_1",
+    ]
+    ref = json.loads(cites[0]["accessory"]["value"])
+    assert ref["s"] == "k8s-projects/README.md" and ref["l"] == 525
+    assert ref["p"][-1] == "(deprecated) service-loadbalancer"
+    votes = [json.loads(e["value"]) for e in reply.blocks[-1]["elements"]]
+    assert [v["v"] for v in votes] == ["up", "down"]
+    assert votes[0]["a"] == "a1" and votes[0]["q"] == FOUND.question
+    assert any("deprecated" in t and "*ingress*" in t for t in [all_text(b) for b in reply.blocks])
+
+
+def test_the_fallback_text_is_plain_and_escaped() -> None:
+    reply = blocks.answer_message(FOUND, answer_id="a1")
+    assert reply.text.startswith("deprecated in favor of ingress &amp; &lt;b&gt;")
+    assert (
+        "Sources: k8s-projects › Network › (deprecated) service-loadbalancer "
+        "(k8s-projects/README.md:525)" in reply.text
+    )
+    assert not re.search(r"<[!@#]", reply.text)
+
+
+def test_not_found_lists_the_categories_and_cites_nothing() -> None:
+    reply = blocks.answer_message(NOT_FOUND, answer_id="a2", categories=CATEGORIES, command="/kb")
+    text = all_text(reply.blocks)
+    assert "Not in the notes" in text
+    assert "sourdough &lt;!here&gt;?" in text
+    assert "*Application*, *Developer*, *Network*, *Storage*" in text
+    assert "`/kb list <category>`" in text
+    assert "accessory" not in text and "README" not in text
+    assert reply.blocks[-1]["block_id"] == blocks.FEEDBACK_BLOCK_ID
+
+
+def test_button_values_stay_under_slacks_limit_for_long_questions() -> None:
+    answer = Answer(question="why " * 2000, found=True, text="x", citations=(CITE,) * 3)
+    reply = blocks.answer_message(answer, answer_id="a3")
+    for b in reply.blocks:
+        for e in [*b.get("elements", []), b.get("accessory") or {}]:
+            if "value" in e:
+                assert len(e["value"]) <= 2000
+                json.loads(e["value"])  # still whole
+
+
+def test_many_citations_fit_in_fifty_blocks_and_keep_the_buttons() -> None:
+    answer = Answer(question="q", found=True, text="t", citations=(CITE,) * 80)
+    reply = blocks.answer_message(answer, answer_id="a4")
+    assert len(reply.blocks) == 50
+    assert reply.blocks[-1]["type"] == "actions"
+    assert "cut to fit" in all_text(reply.blocks[-2])
+
+
+def test_thanks_replace_the_buttons_once() -> None:
+    original = blocks.answer_message(FOUND, answer_id="a1").blocks
+    once = blocks.with_thanks(original, "UCLICK01", "up")
+    twice = blocks.with_thanks(once, "UCLICK02", "down")
+    assert not any(b["type"] == "actions" for b in once)
+    assert all_text(once[-1]).count("<@UCLICK01>") == 1
+    assert len(twice) == len(once)
+    assert "<@UCLICK02>" in all_text(twice[-1]) and "<@UCLICK01>" not in all_text(twice)
+    assert (
+        blocks.with_thanks(original, "<!channel>", "up")[-1]["elements"][0]["text"].count("<") == 0
+    )
+
+
+def test_categories_count_projects_and_link_when_there_is_a_url() -> None:
+    reply = blocks.categories_message(CATEGORIES, "/notes")
+    text = "\n".join(section_texts(reply.blocks))
+    assert "*The notes have 4 categories:*" in text
+    assert (
+        "• *<https://notes.example.com/blob/main/k8s-projects/README.md#L409|Network>*: 3 projects"
+        in text
+    )
+    assert "Network: 3 projects" in reply.text
+    single = Category("Solo", "a.md", 1, (Project("one", "a.md", 2),))
+    assert "• *Solo*: 1 project" in all_text(blocks.categories_message([single], "/notes").blocks)
+
+
+def test_a_category_marks_deprecated_and_link_only_projects() -> None:
+    network = CATEGORIES[2]
+    reply = blocks.category_message(network, "/notes")
+    lines = section_texts(reply.blocks)[1].splitlines()
+    assert lines[0].endswith("|antrea>")
+    assert lines[1].endswith("|ingress> _(see its own note)_")
+    assert lines[2].endswith("|service-loadbalancer> :warning: _deprecated_")
+    assert "(3 projects, 1 deprecated)" in section_texts(reply.blocks)[0]
+
+
+def test_a_long_category_is_split_into_several_sections_under_the_limit() -> None:
+    projects = tuple(Project(f"project-{i:04d}-" + "x" * 60, "a.md", i) for i in range(400))
+    reply = blocks.category_message(Category("Big", "a.md", 1, projects), "/notes")
+    assert len(reply.blocks) <= 50
+    assert all(len(t) <= 3000 for t in section_texts(reply.blocks))
+    assert len(section_texts(reply.blocks)) > 2
+
+
+def test_a_section_shows_prose_and_code_escaped() -> None:
+    reply = blocks.section_message(ANNOUNCE, "https://x.test/a#L240")
+    text = "\n".join(section_texts(reply.blocks))
+    assert text.startswith("*<https://x.test/a#L240|k8s-projects › Developer › announcements>*")
+    assert "Use &lt;!channel&gt; only for outages &amp; ask &lt;@U0123ABC&gt; first" in text
+    assert "```\nkubectl get pods | grep &lt;name&gt; &amp;&amp; echo '&lt;!here&gt;'\n```" in text
+
+
+def test_a_huge_section_is_cut_with_a_note() -> None:
+    reply = blocks.section_message(HUGE)
+    assert len(reply.blocks) == 50
+    assert all(len(t) <= 3000 for t in section_texts(reply.blocks))
+    assert "cut to fit" in all_text(reply.blocks[-1])
+    assert len(reply.text) <= 3000
+
+
+def test_code_holding_a_fence_does_not_end_the_code_block_early() -> None:
+    s = Section("i", "a.md", ("a", "b"), "b", 2, 1, 3, (Block("code", "echo ```x```", 2),))
+    text = section_texts(blocks.section_message(s).blocks)[1]
+    assert text.count("```") == 2
+
+
+def test_help_names_the_command_and_follow_ups_only_when_on() -> None:
+    on = all_text(blocks.help_message("/kb", "UBOT0001", follow_ups=True).blocks)
+    off = all_text(blocks.help_message("/kb", "UBOT0001", follow_ups=False).blocks)
+    assert "`/kb categories`" in on and "`/kb list <category>`" in on
+    assert "<@UBOT0001>" in on
+    assert "follow-up" in on and "follow-up" not in off
+
+
+@pytest.mark.parametrize(
+    "text,limit",
+    [("a &amp; b", 6), ("&lt;&lt;&lt;&lt;", 7), ("plain text here", 8), ("&amp;" * 1000, 3000)],
+)
+def test_clip_never_cuts_inside_an_entity(text: str, limit: int) -> None:
+    cut = clip(text, limit)
+    assert len(cut) <= limit
+    assert not re.search(r"&[a-z]*$", cut.rstrip("…"))
+
+
+def test_escape_and_links() -> None:
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+    assert link("https://x.test/a b|c>d?q=1&r=2", "a|b <c>") == (
+        "<https://x.test/a%20b%7Cc%3Ed?q=1&amp;r=2|a¦b &lt;c&gt;>"
+    )
