@@ -134,7 +134,11 @@ def publish(index_dir: Path, version: str) -> None:
 
 
 def new_version_dir(index_dir: Path) -> tuple[str, Path]:
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    now = time.time_ns()
+    # Sortable by name, to the microsecond: pruning keeps the newest.
+    stamp = (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now // 1000 % 10**6:06d}"
+    )
     name = f"v-{stamp}-{uuid.uuid4().hex[:6]}"
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir(parents=True)
