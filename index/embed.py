@@ -53,6 +53,11 @@ class Embedder(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
+    def common_word(self, word: str) -> bool:
+        """Whether the model knows `word` whole (an everyday word), rather
+        than in pieces (a product name like "linkerd", "argocd")."""
+        ...
+
 
 def model_id(model: str) -> str:
     """The name an index records for its model."""
@@ -117,6 +122,9 @@ class OnnxEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(self._tok.encode(text).ids)
+
+    def common_word(self, word: str) -> bool:
+        return self._tok.token_to_id(word.lower()) is not None
 
     def embed_query(self, text: str) -> np.ndarray:
         enc = self._tok.encode(text)

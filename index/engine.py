@@ -67,7 +67,7 @@ class Engine:
         # One assignment: a concurrent ask() sees the old snapshot or the new one.
         self._snapshot = _Snapshot(
             loaded,
-            Searcher(loaded),
+            Searcher(loaded, self.embedder.common_word),
             Extractor(loaded),
             build_catalog(loaded.sections, self.config.base_url),
         )

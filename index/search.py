@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from .domain import Hit, Section
 from .markdown import section_text
 from .names import NameIndex
 from .store import LoadedIndex
-from .text import compounds, query_terms, terms
+from .text import QUESTION_WORDS, compounds, query_terms, stem, terms, words
 
 W_LEXICAL = 0.30
 W_NAME = 0.45
@@ -31,7 +32,11 @@ DENSE_CANDIDATES = 256
 # its words the section has (cosine alone is poorly calibrated).
 FOUND_NAME = 0.35
 FOUND_EVIDENCE = 0.47
+FOUND_DENSE_FLOOR = 0.30  # words alone (say, in a URL) are not enough
 W_COVERAGE = 0.35
+# A question about something the notes never mention by name ("what is
+# Linkerd?") needs a passage that means nearly the same thing.
+FOUND_DENSE_UNKNOWN_NAME = 0.55
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,11 @@ class SearchResult:
 
 
 class Searcher:
-    def __init__(self, loaded: LoadedIndex) -> None:
+    def __init__(
+        self, loaded: LoadedIndex, common_word: Callable[[str], bool] = lambda w: True
+    ) -> None:
         self.loaded = loaded
+        self.common_word = common_word
         self.sections: tuple[Section, ...] = loaded.sections
         index_of = {s.id: i for i, s in enumerate(self.sections)}
         self.passage_section = np.asarray(
@@ -120,7 +128,11 @@ class Searcher:
         reason = ""
         if float(name.max()) >= FOUND_NAME:
             reason = "name"
-        elif top.dense + W_COVERAGE * coverage >= FOUND_EVIDENCE:
+        elif (
+            top.dense >= FOUND_DENSE_FLOOR
+            and top.dense + W_COVERAGE * coverage >= FOUND_EVIDENCE
+            and (top.dense >= FOUND_DENSE_UNKNOWN_NAME or not self.unknown_names(question))
+        ):
             reason = "meaning"
         return SearchResult(hits, bool(reason), reason, qterms, coverage, named)
 
@@ -130,6 +142,18 @@ class Searcher:
         if not known:
             return None
         return np.asarray(self.loaded.bm25.get_scores(known), dtype=np.float32)
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Words of the question that look like names of things the notes
+        never mention: unknown to the notes and not an everyday word."""
+        return [
+            w
+            for w in words(question)
+            if len(w) >= 3
+            and w not in QUESTION_WORDS
+            and stem(w) not in self.idf
+            and not self.common_word(w)
+        ]
 
     def coverage(self, qterms: tuple[str, ...], section: int) -> float:
         """IDF-weighted share of the question's words that the section has."""

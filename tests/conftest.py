@@ -45,6 +45,9 @@ class FakeEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(re.findall(r"\w+|[^\w\s]", text))
 
+    def common_word(self, word: str) -> bool:
+        return True
+
     def embed_query(self, text: str) -> np.ndarray:
         return self._vec(text)
 
