@@ -52,13 +52,16 @@ def settings_problem(settings: Settings) -> str | None:
 
 
 def _configure_logging(settings: Settings) -> None:
-    if logging.getLogger().handlers:
-        return  # the CLI (or a test) configured it
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    """NOTESBOT_LOG_LEVEL for the bot's own loggers (INFO: one line per
+    question), whatever the CLI set for everything else."""
+    level = settings.log_level.upper()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+            stream=sys.stderr,
+        )
+    logging.getLogger("notesbot").setLevel(level)
 
 
 def _open_engine(settings: Settings) -> NotesEngine:
@@ -80,12 +83,12 @@ def serve(
     _configure_logging(settings)
     problem = settings_problem(settings)
     if problem:
-        print(f"notesbot: {problem}", file=sys.stderr)
+        _error(problem)
         return 2
     try:
         engine = engine or _open_engine(settings)
     except NotesbotError as exc:
-        print(f"notesbot: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
 
     metrics = Metrics()
@@ -98,9 +101,7 @@ def serve(
     except (BoltError, SlackClientError, OSError) as exc:
         # BoltError's text holds auth.test's answer ("invalid_auth"), never the token.
         reason = str(exc).splitlines()[0][:300] if isinstance(exc, BoltError) else slack_error(exc)
-        print(
-            f"notesbot: Slack rejected SLACK_BOT_TOKEN or is unreachable: {reason}", file=sys.stderr
-        )
+        _error(f"Slack rejected SLACK_BOT_TOKEN or is unreachable: {reason}")
         executor.shutdown(wait=False)
         return 1
 
@@ -115,7 +116,7 @@ def serve(
             threads=settings.threads,
         )
     except OSError as exc:  # the port is taken, or the host is not ours
-        print(f"notesbot: cannot listen on NOTESBOT_PORT {settings.port}: {exc}", file=sys.stderr)
+        _error(f"cannot listen on NOTESBOT_PORT {settings.port}: {exc}")
         executor.shutdown(wait=False)
         return 1
     try:
@@ -126,11 +127,7 @@ def serve(
             try:
                 handler.connect()
             except (SlackClientError, OSError) as exc:
-                print(
-                    f"notesbot: Socket Mode could not connect with SLACK_APP_TOKEN: "
-                    f"{slack_error(exc)}",
-                    file=sys.stderr,
-                )
+                _error(f"Socket Mode could not connect with SLACK_APP_TOKEN: {slack_error(exc)}")
                 return 1
             log.info("Socket Mode connected; health and metrics on port %d", server.port)
         else:
@@ -153,6 +150,11 @@ def serve(
         server.stop()
         executor.shutdown(wait=True)
     return 0
+
+
+def _error(message: str) -> None:
+    # The CLI's format for errors: one line.
+    print(f"notesbot: error: {message}", file=sys.stderr)
 
 
 def _reload_loop(engine: NotesEngine, stop: threading.Event) -> None:

@@ -104,7 +104,7 @@ def make_bot(
 ) -> Iterator[Callable[..., Bot]]:
     started: list[Bot] = []
 
-    def make(engine: FakeEngine | None = None, **overrides: Any) -> Bot:
+    def make(engine: Any = None, **overrides: Any) -> Bot:
         settings = make_settings(**overrides)
         engine = engine or FakeEngine()
         metrics = Metrics()
