@@ -74,8 +74,7 @@ def _aliases(part: str) -> dict[str, float]:
 class NameIndex:
     def __init__(self, sections: Sequence[Section], section_texts: Sequence[str]) -> None:
         self.sections = sections
-        # part key -> [(section index, weight)]; section index -> its part keys
-        self._holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._holders: dict[str, set[int]] = defaultdict(set)  # part key -> sections it names
         self._parts_of: dict[int, set[str]] = {}  # the names in a section's own heading
         self._note_of: dict[int, str] = {}  # the name of the note a section is in
         self._aliases: dict[str, list[_Alias]] = defaultdict(list)
@@ -96,7 +95,7 @@ class NameIndex:
                 continue
             parts = name_parts(s.title)
             for part in parts:
-                self._add_part(part, i, 1.0)
+                self._add_part(part, i)
             if parts:
                 self._parts_of[i] = {compact(p) for p in parts}
 
@@ -109,31 +108,33 @@ class NameIndex:
                 # The same weight for all of them: which one answers is for
                 # the content to decide, not the title.
                 for part in name_parts(s.path[0])[:1]:
-                    self._add_part(part, i, FILE_TITLE_WEIGHT)
+                    self._add_part(part, i)
                     self._note_of[i] = compact(part)
 
-        texts = [" " + " ".join(_TOKEN.findall(t.lower())) + " " for t in section_texts]
-        self._specificity = {
-            key: self._spec(key, holders, texts) for key, holders in self._holders.items()
-        }
-        self._vocabulary = {w for t in texts for w in t.split()}
+        postings: dict[str, set[int]] = defaultdict(set)
+        for i, text in enumerate(section_texts):
+            for w in set(_TOKEN.findall(text.lower())):
+                postings[w].add(i)
+        self._vocabulary = set(postings)
+        self._specificity = {key: self._spec(key, postings) for key in self._holders}
         self._choices = list(self._aliases)
 
-    def _add_part(self, part: str, section: int, weight: float) -> None:
+    def _add_part(self, part: str, section: int) -> None:
         key = compact(part)
-        if not key or (section, weight) in self._holders[key]:
+        if not key:
             return
-        self._holders[key].append((section, weight))
+        self._holders[key].add(section)
         self._part_words[key] = part
         for alias, quality in _aliases(part).items():
             if all(a.part != key for a in self._aliases[alias]):
                 self._aliases[alias].append(_Alias(key, quality))
 
-    def _spec(self, key: str, holders: list[tuple[int, float]], texts: list[str]) -> float:
-        """Damp names that are everyday words of the notes."""
-        phrase = " " + self._part_words[key] + " "
-        own = {i for i, _ in holders}
-        others = sum(1 for i, t in enumerate(texts) if i not in own and phrase in t)
+    def _spec(self, key: str, postings: dict[str, set[int]]) -> float:
+        """Damp names that are everyday words of the notes: the more other
+        sections use all of the name's words, the less it singles one out."""
+        words = self._part_words[key].split()
+        using = set.intersection(*(postings.get(w, set()) for w in words)) if words else set()
+        others = len(using - self._holders[key])
         return 1.0 / (1.0 + 0.12 * others)
 
     # ------------------------------------------------------------------ matching
@@ -146,7 +147,7 @@ class NameIndex:
             return {}, named
         scores: dict[int, float] = {}
         total = len(found)
-        candidates = {i for key in found for i, _ in self._holders[key]}
+        candidates = {i for key in found for i in self._holders[key]}
         for i in candidates:
             parts = self._parts_of.get(i, set())
             own = [key for key in parts if key in found]
@@ -155,11 +156,12 @@ class NameIndex:
             if not own and not in_note:
                 continue
             precision = sum(found[k] for k in own) / len(parts) if own else 0.0
-            if in_note:
-                precision = max(precision, FILE_TITLE_WEIGHT * found[note])  # type: ignore[index]
-            recall = (len(own) + in_note) / total
-            matched = own + ([note] if in_note else [])
-            spec = max(self._specificity[k] for k in matched if k is not None)
+            matched = list(own)
+            if note is not None and in_note:
+                precision = max(precision, FILE_TITLE_WEIGHT * found[note])
+                matched.append(note)
+            recall = len(matched) / total
+            spec = max(self._specificity[k] for k in matched)
             scores[i] = precision * recall * spec
         return scores, named
 
