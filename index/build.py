@@ -364,7 +364,7 @@ def _embed(
 def _dense_index(vectors: np.ndarray, index_type: str) -> Any:
     import faiss
 
-    n, dim = vectors.shape if vectors.size else (0, vectors.shape[1] if vectors.ndim == 2 else 384)
+    n, dim = vectors.shape
     kind = index_type
     if kind == "auto":
         kind = "hnsw" if n >= AUTO_HNSW_FROM else "flat"
