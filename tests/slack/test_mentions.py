@@ -123,6 +123,8 @@ def test_a_retried_delivery_is_answered_once(bot: Bot) -> None:
     bot.settle()
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert sum(bot.engine.asked.values()) == 1
+    # Recognised as a redelivery by its event id (and counted for operators).
+    assert "notesbot_duplicate_deliveries_total 1.0" in bot.metrics.render()[0].decode()
 
 
 def test_a_mention_delivered_as_app_mention_and_as_message_is_answered_once(bot: Bot) -> None:
@@ -275,11 +277,32 @@ def test_a_long_answer_is_cut_to_slack_limits(bot: Bot) -> None:
     assert len(post.text) <= 3000
 
 
-def test_a_dm_mention_delivered_as_message_and_app_mention_is_answered_once(bot: Bot) -> None:
+@pytest.mark.parametrize("mention_first", [False, True])
+def test_a_dm_mention_delivered_as_message_and_app_mention_is_answered_once(
+    bot: Bot, mention_first: bool
+) -> None:
     ts = next_ts()
     text = f"<@{BOT_USER_ID}> what replaces service-loadbalancer?"
-    bot.sender.event(message(text, ts=ts, channel="DASKER1", channel_type="im"))
-    bot.sender.event({**mention("", ts=ts, channel="DASKER1"), "text": text})
+    events = [
+        message(text, ts=ts, channel="DASKER1", channel_type="im"),
+        {**mention("", ts=ts, channel="DASKER1"), "text": text},
+    ]
+    for event in reversed(events) if mention_first else events:
+        bot.sender.event(event)
     bot.settle()
-    assert len(bot.slack.calls_to("chat.postMessage")) == 1
+    [post] = bot.slack.calls_to("chat.postMessage")
+    assert "thread_ts" not in post.body  # in place, whichever event came first
     assert sum(bot.engine.asked.values()) == 1
+
+
+def test_any_failure_while_answering_gets_an_apology_not_silence(bot: Bot) -> None:
+    def broken() -> None:
+        raise RuntimeError("catalog gone")
+
+    bot.engine.categories = broken  # type: ignore[method-assign,assignment]
+    bot.sender.event(mention("categories"))
+    bot.sender.command("categories", response_url=bot.slack.response_url())
+    [post] = bot.slack.wait_for("chat.postMessage")
+    [reply] = bot.slack.wait_for("response_url")
+    assert post.text.startswith("Sorry") and reply.body["text"].startswith("Sorry")
+    assert "catalog gone" not in post.raw + reply.raw

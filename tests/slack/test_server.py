@@ -149,3 +149,17 @@ def test_serve_runs_the_real_server_until_stopped(
     assert "ingress" in post.text
     with pytest.raises(OSError):
         get(port, "/healthz")
+
+
+def test_serve_in_socket_mode_says_so_when_slack_rejects_the_app_token(
+    make_settings: Callable[..., Settings], fake_slack: FakeSlack, capsys: Any
+) -> None:
+    # The fake Slack knows only the bot token: apps.connections.open fails.
+    code = serve(make_settings(slack_app_token="xapp-1-revoked"), engine=FakeEngine())
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "SLACK_APP_TOKEN" in err and "invalid_auth" in err
+    assert "xapp-1-revoked" not in err
+    [call] = [c for c in fake_slack.calls if c.method == "apps.connections.open"]
+    assert call.headers["Authorization"] == "Bearer xapp-1-revoked"  # used, never printed

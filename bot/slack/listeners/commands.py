@@ -15,6 +15,7 @@ from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
 from bot.slack.parse import parse_command
 from bot.slack.text import clip, escape
+from index.domain import Answer
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,7 +23,12 @@ def register(app: App, deps: Deps) -> None:
         ack()
 
     def on_command(body: dict[str, Any], respond: Respond) -> None:
-        reply, answer_id, answer = command_reply(deps, body.get("text") or "")
+        try:
+            reply, answer_id, answer = command_reply(deps, body.get("text") or "")
+        except Exception:  # never a traceback in Slack, never a dead listener
+            deps.metrics.errors.labels("index").inc()
+            deps.log.exception("slash command failed")
+            reply, answer_id, answer = blocks.apology_message(), None, None
         try:
             respond(response_type="ephemeral", **reply.kwargs())
         except Exception as exc:  # an expired response_url, Slack down, ...
@@ -35,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
     app.command(deps.settings.command)(ack=ack_now, lazy=[on_command])
 
 
-def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Any]:
+def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Answer | None]:
     """parse → search → format: the reply to `/notes <text>`, with the answer
     and its id when it is one (for the feedback buttons)."""
     command = deps.settings.command

@@ -17,6 +17,7 @@ from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
 from bot.slack.parse import looks_like_question, parse_message
 from bot.slack.text import mentions_other_user, question_from_message
+from index.domain import Answer
 
 # Message subtypes that are a person writing; edits, deletions, joins, bot
 # messages and the like are not questions.
@@ -81,33 +82,21 @@ def answer_message(
     # and as `message`: whichever handler comes first answers.
     if not deps.memory.messages.claim((channel, ts), True):
         return
-    in_dm = event.get("channel_type") == "im" or source == "dm"
+    in_dm = event.get("channel_type") == "im" or source == "dm" or str(channel).startswith("D")
     # In a channel, answer in the question's thread (or start one); in a DM,
     # answer in place.
     thread_ts = event.get("thread_ts") or (None if in_dm else ts)
 
     text = question_from_message(event.get("text") or "", bot_user_id)
-    request = parse_message(text)
-    command = deps.settings.command
-    reply: Reply | None = None
-    answer_id: str | None = None
-    answer = None
-    if request.kind == "help":
-        reply = blocks.help_message(command, bot_user_id, deps.settings.follow_ups)
-    elif request.kind == "categories":
-        reply = blocks.categories_message(deps.engine.categories(), command)
-    elif request.kind == "list":
-        category = deps.engine.find_category(request.arg)
-        if category is not None:
-            reply = blocks.category_message(category, command)
+    try:
+        composed = compose_reply(deps, text, bot_user_id, source=source)
+    except Exception:  # never a traceback in Slack, never a dead listener
+        deps.metrics.errors.labels("index").inc()
+        deps.log.exception("answering failed source=%s", source)
+        composed = (blocks.apology_message(), None, None)
+    reply, answer, answer_id = composed
     if reply is None:
-        answer = replies.search(deps, text, source)
-        if answer is None:
-            reply = blocks.apology_message()
-        elif not answer.found and source == "follow_up":
-            return  # nothing to add to a conversation the notes don't cover
-        else:
-            answer_id, reply = replies.render(deps, answer)
+        return  # nothing to add to a conversation the notes don't cover
 
     posted = replies.post(deps, client, channel=channel, thread_ts=thread_ts, reply=reply)
     if posted and answer is not None and answer_id is not None:
@@ -115,3 +104,27 @@ def answer_message(
     if posted and thread_ts and not in_dm:
         deps.memory.threads.put((channel, thread_ts), True)
     deps.metrics.reply_latency.observe(time.perf_counter() - started)
+
+
+def compose_reply(
+    deps: Deps, text: str, bot_user_id: str | None, *, source: str
+) -> tuple[Reply | None, Answer | None, str | None]:
+    """parse → search → format: the reply to a message (None: stay silent),
+    with the answer and its id when it is one (for the feedback buttons)."""
+    request = parse_message(text)
+    command = deps.settings.command
+    if request.kind == "help":
+        return blocks.help_message(command, bot_user_id, deps.settings.follow_ups), None, None
+    if request.kind == "categories":
+        return blocks.categories_message(deps.engine.categories(), command), None, None
+    if request.kind == "list":
+        category = deps.engine.find_category(request.arg)
+        if category is not None:
+            return blocks.category_message(category, command), None, None
+    answer = replies.search(deps, text, source)
+    if answer is None:
+        return blocks.apology_message(), None, None
+    if not answer.found and source == "follow_up":
+        return None, answer, None
+    answer_id, reply = replies.render(deps, answer)
+    return reply, answer, answer_id
