@@ -3,6 +3,7 @@ fake Slack Web API on another real port, with requests signed as Slack does."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,6 +69,17 @@ class Bot:
     def settle(self) -> None:
         """Wait until every answer the bot started is done."""
         self.executor.wait_idle()
+
+
+@pytest.fixture(autouse=True)
+def _keep_log_levels() -> Iterator[None]:
+    """`serve()` sets the bot's log level for the process: undo it after
+    each test, so that other tests' log assertions are not affected."""
+    loggers = [logging.getLogger(name) for name in ("notesbot", "notesbot.slack")]
+    levels = [lg.level for lg in loggers]
+    yield
+    for lg, level in zip(loggers, levels, strict=True):
+        lg.setLevel(level)
 
 
 @pytest.fixture
