@@ -71,6 +71,8 @@ def build_app(
         feedback=FeedbackLog(Path(settings.feedback_file)),
         memory=memory or Memory(),
     )
+    bolt_log = logging.getLogger("notesbot.bolt")
+    bolt_log.addFilter(_quiet_token_warning)
     app = App(
         # Not "notesbot": Bolt resets the level of the logger named after the
         # app on each request, which would mute our "notesbot.*" loggers.
@@ -80,13 +82,19 @@ def build_app(
         process_before_response=True,
         listener_executor=executor
         or ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="notesbot-answer"),
-        logger=logging.getLogger("notesbot.bolt"),
+        logger=bolt_log,
     )
     app.use(deduplicate_deliveries(deps))
     events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
     return app
+
+
+def _quiet_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client
+    # (which holds that very token), then warns that it is unused.
+    return "`token` will be unused" not in record.getMessage()
 
 
 def deduplicate_deliveries(deps: Deps) -> Callable[..., BoltResponse | None]:

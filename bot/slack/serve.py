@@ -85,11 +85,13 @@ def serve(
     if problem:
         _error(problem)
         return 2
-    try:
-        engine = engine or _open_engine(settings)
-    except NotesbotError as exc:
-        _error(str(exc))
-        return 1
+    if engine is None:
+        try:
+            engine = _open_engine(settings)
+        except NotesbotError as exc:
+            _error(str(exc))
+            return 1
+        _warm_up(engine)
 
     metrics = Metrics()
     metrics.track_index(engine)
@@ -150,6 +152,15 @@ def serve(
         server.stop()
         executor.shutdown(wait=True)
     return 0
+
+
+def _warm_up(engine: NotesEngine) -> None:
+    """One question before serving, so that the first person to ask does not
+    wait for the model's first run."""
+    try:
+        engine.ask("warm up", top_k=1)
+    except Exception:
+        log.exception("warm-up question failed; serving anyway")
 
 
 def _error(message: str) -> None:

@@ -163,3 +163,16 @@ def test_serve_in_socket_mode_says_so_when_slack_rejects_the_app_token(
     assert "xapp-1-revoked" not in err
     [call] = [c for c in fake_slack.calls if c.method == "apps.connections.open"]
     assert call.headers["Authorization"] == "Bearer xapp-1-revoked"  # used, never printed
+
+
+def test_slack_can_verify_the_events_url_when_the_admin_sets_it(bot: Bot) -> None:
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    ).encode()
+    response = bot.sender.post(body, "application/json")
+    assert response.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.body.decode()
