@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     def _slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
 
-    @field_validator("base_url", mode="before")
+    @field_validator("base_url", "model_cache", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -195,6 +195,7 @@ def _citation(hit: Hit, base_url: str | None) -> Citation:
         s.start_line,
         hit.score,
         note_url(base_url, s.source, s.start_line),
+        section_id=s.id,
     )
 
 

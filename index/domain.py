@@ -106,6 +106,7 @@ class Citation:
     line: int
     score: float
     url: str | None = None
+    section_id: str = ""  # for "show section"; not part of the JSON contract
 
     def to_json(self) -> dict[str, Any]:
         return {

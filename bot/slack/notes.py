@@ -3,7 +3,6 @@ as a Protocol so that tests can pass a small deterministic fake."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 from index.domain import Answer, Category, Citation, Section
@@ -21,9 +20,6 @@ class NotesEngine(Protocol):
     def reload_if_changed(self) -> bool: ...
 
     @property
-    def sections(self) -> tuple[Section, ...]: ...
-
-    @property
     def version(self) -> str: ...
 
     @property
@@ -34,30 +30,12 @@ class NotesEngine(Protocol):
 
 
 def section_ref(citation: Citation) -> dict[str, Any]:
-    """A compact reference to a cited section, for a button's value.
-
-    Citations carry no section id, so the reference is the source and heading
-    path (stable when lines move in a re-index) plus the line (to tell apart
-    two headings with the same path)."""
-    ref: dict[str, Any] = {
-        "s": citation.source,
-        "p": [p[:120] for p in citation.path],
-        "l": citation.line,
-    }
-    if citation.url and len(citation.url) <= 500:
-        ref["u"] = citation.url
-    return ref
+    """A compact reference to a cited section, for a button's value: its id,
+    which stays the same when lines move in a re-index."""
+    return {"i": citation.section_id}
 
 
 def find_section(engine: NotesEngine, ref: dict[str, Any]) -> Section | None:
     """The section a `section_ref` points to in the engine's current index."""
-    sections: Sequence[Section] = engine.sections
-    source, path, line = ref.get("s"), tuple(ref.get("p") or ()), ref.get("l")
-    same_source = [s for s in sections if s.source == source]
-    for s in same_source:
-        if s.start_line == line and tuple(p[:120] for p in s.path) == path:
-            return s
-    by_path = [s for s in same_source if tuple(p[:120] for p in s.path) == path]
-    if by_path:
-        return min(by_path, key=lambda s: abs(s.start_line - int(line or 0)))
-    return next((s for s in same_source if s.start_line == line), None)
+    section_id = ref.get("i")
+    return engine.section(section_id) if isinstance(section_id, str) else None

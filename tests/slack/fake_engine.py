@@ -65,6 +65,7 @@ def _cite(section: Section, score: float) -> Citation:
         line=section.start_line,
         score=score,
         url=_url(section.start_line),
+        section_id=section.id,
     )
 
 
@@ -151,7 +152,7 @@ class FakeEngine:
         return next((c for c in CATEGORIES if q and q in c.name.lower()), None)
 
     def section(self, section_id: str) -> Section | None:
-        return next((s for s in SECTIONS if s.id == section_id), None)
+        return next((s for s in self.sections if s.id == section_id), None)
 
     def reload_if_changed(self) -> bool:
         self.reload_checks += 1

@@ -12,7 +12,7 @@ from bot.slack import blocks
 from bot.slack.text import clip, escape, link
 from index.domain import Answer, Block, Category, Citation, Project, Section
 
-from .fake_engine import ANNOUNCE, CATEGORIES, HUGE
+from .fake_engine import ANNOUNCE, CATEGORIES, HUGE, LOADBALANCER
 
 CITE = Citation(
     title="(deprecated) service-loadbalancer",
@@ -21,6 +21,7 @@ CITE = Citation(
     line=525,
     score=0.9,
     url="https://github.com/org/notes/blob/main/k8s-projects/README.md#L525",
+    section_id=LOADBALANCER.id,
 )
 FOUND = Answer(
     question="what replaces <!channel> service-loadbalancer?",
@@ -68,8 +69,7 @@ def test_an_answer_has_text_citations_and_feedback_buttons_in_that_order() -> No
         "notes_show_section_1",
     ]
     ref = json.loads(cites[0]["accessory"]["value"])
-    assert ref["s"] == "k8s-projects/README.md" and ref["l"] == 525
-    assert ref["p"][-1] == "(deprecated) service-loadbalancer"
+    assert ref == {"i": LOADBALANCER.id}
     votes = [json.loads(e["value"]) for e in reply.blocks[-1]["elements"]]
     assert [v["v"] for v in votes] == ["up", "down"]
     assert votes[0]["a"] == "a1" and votes[0]["q"] == FOUND.question
