@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -62,16 +64,31 @@ def open_system(args: argparse.Namespace) -> System:
 
 
 def serve(args: argparse.Namespace) -> dict:
-    from .metrics import summarize
+    from .metrics import hit_at, summarize
     from .questions import load_questions
     from .runner import run_questions
 
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     system = open_system(args)
     opened = time.perf_counter() - t0
     questions = [q for path in args.questions for q in load_questions(path)]
-    summary = summarize(run_questions(system, questions))
-    return {"peak_rss_mib": peak_rss_mib(), "open_s": opened, **dataclasses.asdict(summary)}
+    results = run_questions(system, questions, passes=args.passes)
+    out = {
+        "peak_rss_mib": peak_rss_mib(),
+        "open_s": opened,
+        "load_before": load,
+        **dataclasses.asdict(summarize(results)),
+    }
+    for kind in sorted({r.question.kind for r in results if r.question.found}):
+        picked = [r for r in results if r.question.kind == kind and r.question.found]
+        out[f"hit1_{kind}"] = sum(hit_at(r.question, r.ranking, 1) for r in picked) / len(picked)
+    # Where a notesbot question's time goes (the engine reports its stages).
+    stages = getattr(system, "timings", None)
+    if stages:
+        for stage in stages[0]:
+            out[f"{stage}_ms"] = statistics.median(t.get(stage, 0.0) for t in stages)
+    return out
 
 
 def build(args: argparse.Namespace) -> dict:
@@ -97,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--model-cache", type=Path)
         if name == "serve":
             p.add_argument("--system", default="notesbot", choices=["notesbot", "bm25", "dense"])
+            p.add_argument("--passes", type=int, default=3, help="timed passes over the set")
             p.add_argument("questions", type=Path, nargs="+")
     args = ap.parse_args(argv)
     result = serve(args) if args.what == "serve" else build(args)

@@ -37,6 +37,7 @@ class NotesbotSystem:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
+        self.timings: list[dict[str, float]] = []  # per question: embed / search / answer ms
 
     @classmethod
     def open(cls, config: Any) -> NotesbotSystem:
@@ -46,6 +47,7 @@ class NotesbotSystem:
 
     def query(self, question: str, k: int = 3) -> Outcome:
         answer = self.engine.ask(question, top_k=k)
+        self.timings.append(dict(answer.timings_ms))
         if not answer.found:
             return Outcome([], True, answer.text)
         ranked = [(c.title, c.source, float(c.score)) for c in answer.citations]
