@@ -5,7 +5,7 @@
 #   https://download.pytorch.org/whl/cpu in an image build on a networked host.
 set -eu
 venv="${1:-.venv}"
-extras="${2:-dev}"
+extras="${2-dev}"  # "" (given) means no extras: the image's runtime install
 python="${PYTHON:-python3.11}"
 command -v "$python" >/dev/null 2>&1 || python=python3
 
