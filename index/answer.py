@@ -14,13 +14,14 @@ import numpy as np
 
 from .domain import Answer, Citation, Hit, Section, note_url
 from .search import SearchResult
-from .store import LoadedIndex
+from .store import LoadedIndex, Unit
 from .text import terms
 
 NOT_FOUND = "This is not in the notes."
 MAX_ANSWER_CHARS = 400
 CITE_RELATIVE = 0.8  # cite further sections scoring at least this share of the best
 SECOND_SENTENCE_MARGIN = 0.06
+ANNOUNCED_UNITS = 4  # at most this many list items or snippets after "...:"
 
 _LABEL = re.compile(r"^(?:\*?(?:references?|see also|more|links?)\*?:?|to use:?)$", re.IGNORECASE)
 _STATUS = re.compile(r"^\s*(?:date|update(?:d)? on|status)\b", re.IGNORECASE)
@@ -82,7 +83,7 @@ class Extractor:
                     score += 0.25
                 scored.append((score, i))
             scored.sort(reverse=True)
-            chosen = self._with_neighbour(scored)
+            chosen = self._with_what_it_announces(self._with_neighbour(scored))
         if _HOWTO.search(question) or not chosen:
             # "How do I ...": the commands, when the notes show them for what was asked.
             need = 0.5 if len(focus) > 1 else 1.0
@@ -101,11 +102,29 @@ class Extractor:
 
     def _with_neighbour(self, scored: list[tuple[float, int]]) -> list[int]:
         """The best sentence, with the one before it when it starts with "It",
-        or with the next one when that is nearly as good."""
+        or with the next one when that is nearly as good; a list item with
+        the sentence that leads into its list."""
         units = self.loaded.units
         best_score, best = scored[0]
         u = units[best]
         prev = best - 1
+        if u.kind == "item":
+            lead = next(
+                (
+                    j
+                    for j in range(best - 1, max(-1, best - ANNOUNCED_UNITS - 1), -1)
+                    if units[j].kind != "item" or units[j].section_id != u.section_id
+                ),
+                None,
+            )
+            if (
+                lead is not None
+                and units[lead].section_id == u.section_id
+                and units[lead].text.endswith(":")
+            ):
+                listed = self._with_what_it_announces([lead])
+                if best in listed:
+                    return listed
         if (
             _PRONOUN_START.match(u.text)
             and prev >= 0
@@ -123,6 +142,29 @@ class Extractor:
             ):
                 return [best, runner]
         return [best]
+
+    def _with_what_it_announces(self, chosen: list[int]) -> list[int]:
+        """A sentence ending in ":" ("it consists of:") comes with what follows."""
+        units = self.loaded.units
+        last = chosen[-1]
+        if not units[last].text.endswith(":"):
+            return chosen
+        out = list(chosen)
+        size = sum(len(units[i].text) for i in out)
+        nxt = last + 1
+        while (
+            nxt < len(units)
+            and units[nxt].section_id == units[last].section_id
+            and units[nxt].kind in ("item", "code")
+            and len(out) - len(chosen) < ANNOUNCED_UNITS
+            and size + len(units[nxt].text) <= MAX_ANSWER_CHARS
+        ):
+            out.append(nxt)
+            size += len(units[nxt].text)
+            if units[nxt].kind == "code":
+                break  # one snippet is what was announced
+            nxt += 1
+        return out
 
     def _eligible(self, i: int) -> bool:
         u = self.loaded.units[i]
@@ -156,8 +198,7 @@ def compose_answer(
         return Answer(question, True, text, citations, note=where or best.link_target)
 
     chosen = extractor.best_units(best, question, qvec, result)
-    units = extractor.loaded.units
-    text = " ".join(_clip(units[i].text) for i in chosen) if chosen else best.title
+    text = render([extractor.loaded.units[i] for i in chosen]) if chosen else best.title
     if best.deprecated and "deprecat" not in text.lower():
         text += f" (The notes mark {_plain_title(best)} as deprecated"
         text += f"; it is replaced by {best.replaced_by}.)" if best.replaced_by else ".)"
@@ -210,6 +251,22 @@ def _plain_title(section: Section) -> str:
         re.sub(r"\(deprecated\)\s*", "", section.title, flags=re.IGNORECASE).strip()
         or section.title
     )
+
+
+def render(units: list[Unit]) -> str:
+    """Plain text: sentences run on, list items and code go on lines of their own."""
+    out = ""
+    for u in units:
+        text = _clip(u.text)
+        if not out:
+            out = text
+        elif u.kind == "item":
+            out += f"\n- {text}"
+        elif u.kind == "code" or out.endswith(":") or "\n" in out:
+            out += f"\n{text}"
+        else:
+            out += f" {text}"
+    return out
 
 
 def _clip(text: str) -> str:

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 CODE_UNIT_LINES = 8
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
 
@@ -267,7 +267,7 @@ def _split_units(
             line = block.line + block.text.count("\n", 0, offset)
             flat = _WS.sub(" ", sentence).strip()
             if flat:
-                out.extend(_fit(flat, line, "text", count, room))
+                out.extend(_fit(flat, line, block.kind, count, room))
     return out
 
 

@@ -22,7 +22,7 @@ class Block:
     """A unit of a section's text as a reader sees it: a paragraph, a list
     item, a quote, or a code block (kept apart: answers quote prose first)."""
 
-    kind: str  # "text" | "code" | "contents" (the sub-headings of a bare heading)
+    kind: str  # "text" | "item" (of a list) | "code" | "contents" (sub-headings of a bare heading)
     text: str  # plain text, inline markup removed
     line: int  # 1-based line in the source file where the block starts
 

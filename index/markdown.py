@@ -156,11 +156,16 @@ def inline_text(tok: Token) -> str:
 
 def _blocks_of(body: Sequence[Token]) -> list[Block]:
     blocks: list[Block] = []
+    in_item = 0  # inside a list item (lists nest)
     for tok in body:
-        if tok.type == "inline" and tok.map:
+        if tok.type == "list_item_open":
+            in_item += 1
+        elif tok.type == "list_item_close":
+            in_item -= 1
+        elif tok.type == "inline" and tok.map:
             text = inline_text(tok).strip()
             if text:
-                blocks.append(Block("text", text, tok.map[0] + 1))
+                blocks.append(Block("item" if in_item else "text", text, tok.map[0] + 1))
         elif tok.type in ("fence", "code_block") and tok.map:
             code = tok.content.rstrip("\n")
             if code.strip():
@@ -176,7 +181,7 @@ def _blocks_of(body: Sequence[Token]) -> list[Block]:
 def _with_status(section: Section) -> Section:
     """Mark a section deprecated when its heading or its status line says so,
     and note what replaces it where the notes say."""
-    text_blocks = [b for b in section.blocks if b.kind == "text"]
+    text_blocks = [b for b in section.blocks if b.kind in ("text", "item")]
     deprecated = bool(_DEPRECATED.search(section.title)) or any(
         _STATUS_LINE.match(b.text) and _DEPRECATED.search(b.text) and len(b.text) < 120
         for b in text_blocks[:2]

@@ -67,7 +67,7 @@ class Unit:
     passage: int
     text: str
     line: int
-    kind: str  # "text" | "code" | "contents"
+    kind: str  # "text" | "item" | "code" | "contents", as the block it comes from
     start: int  # character span in the passage's text
     end: int
 

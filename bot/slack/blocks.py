@@ -344,6 +344,8 @@ def _block_lines(section_: Section) -> list[str]:
             # A ``` inside the code would end Slack's code block early.
             code = escape(block.text).replace("```", "`\u200b``")
             lines.append(f"```\n{code}\n```")
+        elif block.kind == "item":
+            lines.append(f"• {escape(block.text)}")
         else:
             lines.append(escape(block.text))
     return lines
