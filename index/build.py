@@ -166,7 +166,7 @@ def _live_manifest(index_dir: Path, live: str | None) -> Manifest | None:
         verify_files(index_dir / live, manifest)
         return manifest
     except (IndexCorrupt, IndexMismatch) as exc:
-        log.warning("rebuilding from scratch: %s", exc)
+        log.warning("%s: rebuilding it from the notes", str(exc).split(";")[0])
         return None
 
 
@@ -320,6 +320,7 @@ def _previous_vectors(
         manifest = read_manifest(path)
         if manifest.model != model or manifest.format != FORMAT_VERSION:
             return {}
+        verify_files(path, manifest)  # never reuse the vectors of a damaged version
         pvec = np.load(path / "passage_vectors.npy", allow_pickle=False)
         uvec = np.load(path / "unit_vectors.npy", allow_pickle=False)
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}

@@ -46,12 +46,13 @@ class Engine:
         self._lock = threading.Lock()
         self._install(loaded)
         self.last_reload_error: str | None = None
+        self._bad_version: str | None = None  # a version that failed to load: not retried
 
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
     def open(cls, config: IndexConfig, embedder: Embedder | None = None) -> Engine:
-        loaded = load_index(config.index_dir, expect_model=None)
+        loaded = load_index(config.index_dir, expect_model=None, fallback=True)
         if embedder is None:
             embedder = load_embedder(loaded.manifest.model, config.model_cache_dir)
         elif embedder.model_id != loaded.manifest.model:
@@ -93,19 +94,20 @@ class Engine:
         except NotesbotError as exc:
             self._reload_failed(str(exc))
             return False
-        if latest is None or latest == self.version:
+        if latest is None or latest in (self.version, self._bad_version):
             return False
         with self._lock:
-            if latest == self.version:
+            if latest in (self.version, self._bad_version):
                 return False
             try:
                 loaded = load_index(self.config.index_dir, expect_model=self.embedder.model_id)
                 self._install(loaded)
             except NotesbotError as exc:
+                self._bad_version = latest
                 self._reload_failed(str(exc))
                 return False
-        self.last_reload_error = None
-        log.info("index reloaded", extra={"version": loaded.version})
+        self.last_reload_error = self._bad_version = None
+        log.info("index reloaded: %s", loaded.version)
         return True
 
     def _reload_failed(self, message: str) -> None:

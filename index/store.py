@@ -24,6 +24,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -43,6 +44,8 @@ from .domain import (
     IndexNotFound,
     Section,
 )
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -306,12 +309,33 @@ def check_manifest(manifest: Manifest, where: Path, expect_model: str | None) ->
         )
 
 
-def load_index(index_dir: Path, expect_model: str | None) -> LoadedIndex:
-    import faiss
-
+def load_index(index_dir: Path, expect_model: str | None, *, fallback: bool = False) -> LoadedIndex:
+    """The live version of the index. With `fallback`, a damaged live version
+    gives way to the newest intact older one (a build keeps the one before),
+    so that a restarted bot serves until the next build repairs the index."""
     version = current_version(index_dir)
     if version is None:
         raise IndexNotFound(f"no index at {index_dir}; build it with `notesbot index`")
+    try:
+        return _load_version(index_dir, version, expect_model)
+    except IndexCorrupt as exc:
+        if not fallback:
+            raise
+        for older in sorted((p.name for p in index_dir.glob("v-*")), reverse=True):
+            if older == version:
+                continue
+            try:
+                loaded = _load_version(index_dir, older, expect_model)
+            except (IndexCorrupt, IndexMismatch):
+                continue
+            log.warning("%s; serving the previous version %s meanwhile", exc, older)
+            return loaded
+        raise
+
+
+def _load_version(index_dir: Path, version: str, expect_model: str | None) -> LoadedIndex:
+    import faiss
+
     path = index_dir / version
     if not path.is_dir():
         raise IndexCorrupt(

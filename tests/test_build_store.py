@@ -181,6 +181,26 @@ def test_a_running_engine_keeps_its_index_when_a_new_one_is_broken(setup):
     assert engine.ask("metallb bgp").found
 
 
+def test_a_restarted_engine_serves_the_previous_version_when_the_live_one_is_damaged(setup):
+    config, emb = setup
+    build_index(config, emb)
+    (config.corpus_dir / "new.md").write_text("# New\n\nthe new note about canaries\n")
+    build_index(config, emb)
+    live = config.index_dir / current_version(config.index_dir)
+    (live / "units.jsonl").write_text("damaged")
+    with pytest.raises(IndexCorrupt):
+        load_index(config.index_dir, emb.model_id)
+    engine = Engine.open(config, emb)  # falls back instead of failing to start
+    assert engine.version != live.name and engine.ask("metallb bgp").found
+    assert not engine.reload_if_changed() and "damaged" in (engine.last_reload_error or "")
+    assert not engine.reload_if_changed()  # the damaged version is not retried each question
+    report = build_index(config, emb)  # the next build repairs it...
+    assert not report.unchanged
+    assert engine.reload_if_changed()  # ...and the engine moves on to it
+    assert engine.last_reload_error is None
+    assert engine.ask("canaries").citations[0].source == "new.md"
+
+
 @pytest.mark.parametrize("index_type", ["flat", "hnsw", "ivf"])
 def test_index_types_all_search(setup, index_type):
     config, emb = setup
