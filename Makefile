@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ask index test lint bench clean
+.PHONY: install ask index test lint bench image clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ lint: install
 
 bench: install
 	$(BIN)/python scripts/bench
+
+image:
+	docker build -t notesbot .
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache
