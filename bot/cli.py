@@ -31,7 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     parser = _parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    from .console import setup_logging
+
+    setup_logging("notesbot", args.verbose)
     from index.domain import IndexLocked, NotesbotError
 
     try:
@@ -123,37 +125,14 @@ def _positive(value: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from pydantic import ValidationError
-
-    from index.domain import NotesbotError
-
-    from .settings import Settings
+    from .console import load_settings
 
     overrides: dict[str, Any] = {}
-    for name in ("corpus", "index", "port"):
+    for name in ("corpus", "index", "port", "top_k"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
-    if getattr(args, "top_k", None):
-        overrides["top_k"] = args.top_k
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
-        variable = name.upper() if name.upper().startswith("SLACK_") else f"NOTESBOT_{name.upper()}"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise NotesbotError(f"bad setting {variable}: {message}") from None
-
-
-def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("notesbot: %(levelname)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("faiss", "bm25s", "httpx", "sentence_transformers", "transformers", "torch"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+    return load_settings(**overrides)
 
 
 def _error(message: str) -> None:

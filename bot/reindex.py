@@ -20,9 +20,6 @@ publish the older notes last.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
-import fcntl
 import logging
 import os
 import re
@@ -30,11 +27,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from index.domain import IndexLocked, NotesbotError
+from index.store import file_lock
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -46,10 +44,6 @@ GIT_TIMEOUT = 300.0  # a hung fetch must not hold the lock for ever
 log = logging.getLogger("notesbot.reindex")
 
 
-class _Held(Exception):
-    """Another re-index holds the lock."""
-
-
 def main(argv: Sequence[str] | None = None, *, home: Path | None = None) -> int:
     """Run a re-index. `home`: the project folder; relative settings (the
     defaults, `.env`, NOTESBOT_* paths) are read from there, so cron's working
@@ -57,7 +51,9 @@ def main(argv: Sequence[str] | None = None, *, home: Path | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     args = _parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    from .console import setup_logging
+
+    setup_logging(PROG, args.verbose)
     for name in ("corpus", "index"):
         value = getattr(args, name)
         if value is not None:
@@ -68,7 +64,7 @@ def main(argv: Sequence[str] | None = None, *, home: Path | None = None) -> int:
         settings = _settings(args)
         corpus, index_dir = settings.corpus.absolute(), settings.index.absolute()
         deadline = time.monotonic() + args.wait
-        with _reindex_lock(index_dir, args.wait):
+        with file_lock(index_dir / REINDEX_LOCK, args.wait):
             if args.clone and not corpus.exists():
                 _clone(args.clone, corpus)
             if args.pull:
@@ -81,7 +77,7 @@ def main(argv: Sequence[str] | None = None, *, home: Path | None = None) -> int:
                 wait=max(0.0, deadline - time.monotonic()),
                 force=args.rebuild,
             )
-    except (_Held, IndexLocked):
+    except IndexLocked:
         # Exit 0: that run (or a `notesbot index`) is indexing these notes now.
         print(f"{PROG}: another re-index holds the lock on {index_dir}; skipped")
         return 0
@@ -138,58 +134,15 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("faiss", "bm25s", "sentence_transformers", "transformers", "torch"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
-
-
 def _settings(args: argparse.Namespace) -> Settings:
-    from pydantic import ValidationError
+    from .console import load_settings
 
-    from .settings import Settings
-
-    overrides: dict[str, Any] = {
-        k: getattr(args, k) for k in ("corpus", "index") if getattr(args, k)
-    }
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "SETTINGS"
-        variable = name if name.startswith("SLACK_") else f"NOTESBOT_{name}"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise NotesbotError(f"bad setting {variable}: {message}") from None
+    return load_settings(**{k: getattr(args, k) for k in ("corpus", "index") if getattr(args, k)})
 
 
 def _fail(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return 1
-
-
-@contextlib.contextmanager
-def _reindex_lock(index_dir: Path, wait: float) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / REINDEX_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise _Held from None
-                time.sleep(0.2)
-        yield
-    finally:
-        os.close(fd)  # releases the lock, also when the process is killed
 
 
 # --------------------------------------------------------------------------- git

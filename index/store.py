@@ -183,11 +183,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-@contextlib.contextmanager
-def build_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+def build_lock(index_dir: Path, wait: float = 0.0) -> contextlib.AbstractContextManager[None]:
     """One build at a time. Waits up to `wait` seconds, then raises IndexLocked."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    return file_lock(index_dir / LOCK, wait)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
+    """An exclusive flock on `path`, released when the holder exits or dies.
+    Waits up to `wait` seconds for another holder, then raises IndexLocked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -199,7 +205,7 @@ def build_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
                     raise
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
-                        f"another build holds the lock on {index_dir}; try again later"
+                        f"another build holds the lock on {path.parent}; try again later"
                     ) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
