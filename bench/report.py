@@ -320,10 +320,11 @@ def plot(results: dict[str, Any], path: Path) -> None:
         bars = ax1.bar(xs, ys, width, label=LABELS[system], color=colors[system])
         ax1.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
     ax1.set_xticks(range(len(sets)), sets)
+    ax1.tick_params(axis="x", length=0, pad=2)
     ax1.set_ylabel("hit@1 (%)")
     ax1.set_ylim(0, 105)
     ax1.set_title("Right section first")
-    ax1.legend(fontsize=8, loc="lower right")
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False)
 
     lat = results["latency"]
     p50 = [lat[s]["p50_ms"] for s in SYSTEMS]

@@ -10,6 +10,7 @@ many files in nested folders (the sizes real note collections grow into).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class SynthProject:
     name: str
     purpose: str
     source: str
+    subsections: tuple[str, ...] = ()
 
 
 def _vocabulary(corpus_text: str) -> list[str]:
@@ -150,14 +152,14 @@ class _Generator:
             port=self.rng.randint(8000, 9999),
         )
 
-    def section(self, project: SynthProject, others: list[str]) -> tuple[str, bool]:
-        """Markdown of one project section, and whether it is link-only."""
+    def section(self, project: SynthProject, others: list[str]) -> tuple[str, list[str] | None]:
+        """Markdown of one project section and its subsection titles (None: link-only)."""
         rng = self.rng
         title = project.name
         if rng.random() < 0.08:
             title = f"(deprecated) {title}"
         if rng.random() < 0.1:  # link-only, as in the shipped notes
-            return f"## {title}\n\nlink: [{project.name}](./{project.name})\n", True
+            return f"## {title}\n\nlink: [{project.name}](./{project.name})\n", None
         lines = [
             f"## {title}",
             "",
@@ -176,11 +178,13 @@ class _Generator:
                 pod = f"{project.name}-{self.word()}-{rng.randint(1000, 9999)}"
                 lines.append(f"{pod}   1/1   Running   0   {rng.randint(1, 90)}m")
             lines += ["```", ""]
+        subtitles: list[str] = []
         for _ in range(rng.randint(0, 2)):
-            lines += [f"### {self.word()} {self.word()}", ""]
+            subtitles.append(f"{self.word()} {self.word()}")
+            lines += [f"### {subtitles[-1]}", ""]
             lines.append(" ".join(self.sentence(project, others) for _ in range(rng.randint(2, 6))))
             lines.append("")
-        return "\n".join(lines) + "\n", False
+        return "\n".join(lines) + "\n", subtitles
 
 
 def generate_tree(root: Path, factor: float, corpus_text: str, seed: int = 7) -> list[SynthProject]:
@@ -201,13 +205,13 @@ def generate_tree(root: Path, factor: float, corpus_text: str, seed: int = 7) ->
                 source=rel,
             )
             others = [x.name for x in projects[-20:]]
-            text, link_only = gen.section(p, others)
+            text, subtitles = gen.section(p, others)
             if gen.rng.random() < 0.15:
                 parts.append(f"\n# {gen.word().title()} {gen.word()}\n")
             parts.append("\n" + text)
             size += len(text.encode())
-            if not link_only:  # link-only sections have nothing to ask about
-                projects.append(p)
+            if subtitles is not None:  # link-only sections have nothing to ask about
+                projects.append(dataclasses.replace(p, subsections=tuple(subtitles)))
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         body = "".join(parts)
@@ -227,7 +231,8 @@ def synth_questions(projects: list[SynthProject], n: int = 40, seed: int = 11) -
             Question(
                 id=f"s{i:02d}",
                 question=text,
-                expect=(p.name, f"(deprecated) {p.name}"),
+                # the project's subsections repeat what it is for, so they answer too
+                expect=(p.name, f"(deprecated) {p.name}", *p.subsections),
                 kind="named" if i % 2 == 0 else "paraphrase",
                 expect_source=p.source,
                 file="synthetic",
