@@ -299,8 +299,84 @@ def render_scaling(scaling: dict[str, Any] | None) -> list[str]:
     lines += _table(
         ["vectors", "index", "threads", "build s", "MiB", "p50 ms", "p95 ms", "recall@10"], arows
     )
-    lines += ["", scaling.get("conclusion", ""), ""]
+    lines += ["", *conclusion(scaling), ""]
     return lines
+
+
+def conclusion(scaling: dict[str, Any]) -> list[str]:
+    """When flat should give way to an approximate index, from the measurements."""
+    ann = scaling["ann"]
+    one = sorted((a["n"], a) for a in ann if a["kind"] == "flat" and a["threads"] == 1)
+    multi = {a["n"]: a for a in ann if a["kind"] == "flat" and a["threads"] > 1}
+    hnsw = {a["n"]: a for a in ann if a["kind"] == "hnsw" and a["threads"] == 1}
+    if not one or not hnsw:
+        return []
+    per_10k = sorted(a["p50_ms"] / n * 10_000 for n, a in one)[len(one) // 2]
+    biggest, flat_big = one[-1]
+    rows = {(r["factor"], r["index_type"]): r for r in scaling["rows"]}
+    pairs = [
+        (f, rows[(f, "flat")], rows[(f, "hnsw")])
+        for f in sorted({r["factor"] for r in scaling["rows"]})
+        if (f, "flat") in rows and (f, "hnsw") in rows
+    ]
+    encode = sorted(r["embed_ms"] for r in scaling["rows"] if r.get("embed_ms"))
+    encode_ms = encode[len(encode) // 2] if encode else 3.0
+    out = ["**When to leave flat.**"]
+    switch = None
+    below = 0  # largest size where flat was not clearly slower
+    if pairs:
+        p50s = [f"{f}x {fl['p50_ms']:.1f} vs {hn['p50_ms']:.1f} ms" for f, fl, hn in pairs]
+        out.append("End to end, p50 flat vs HNSW: " + "; ".join(p50s) + ".")
+        # the first size where flat is slower by a third and by at least 2 ms
+        slower = [
+            (f, fl, hn)
+            for f, fl, hn in pairs
+            if fl["p50_ms"] > max(1.33 * hn["p50_ms"], hn["p50_ms"] + 2)
+        ]
+        if slower:
+            f, fl, hn = slower[0]
+            switch = fl["passages"]
+            below = max((p[1]["passages"] for p in pairs if p[0] < f), default=0)
+            vector_ms = hnsw[min(hnsw, key=lambda n: abs(n - fl["passages"]))]["p50_ms"]
+            out.append(
+                f"From {f}x ({fl['passages']:,} passages, {fl['corpus_mib']:.1f} MiB of notes) "
+                f"flat is clearly slower, at the same hit@1 by name ({100 * fl['hit1_named']:.0f}%"
+                f" vs {100 * hn['hit1_named']:.0f}%). HNSW's search stage there still takes "
+                f"{hn.get('search_ms') or 0:.1f} ms, of which the vector search is about "
+                f"{vector_ms:.1f} ms: the rest of the engine's search grows with the notes too."
+            )
+    line = (
+        f"The vector search alone, with one thread, costs flat about {per_10k:.1f} ms per "
+        f"10,000 vectors ({flat_big['p50_ms']:.1f} ms at {biggest:,}) and HNSW "
+        f"{hnsw[biggest]['p50_ms']:.1f} ms at {biggest:,} (recall@10 "
+        f"{hnsw[biggest]['recall10']:.2f}, {hnsw[biggest]['build_s']:.0f} s to build)"
+    )
+    if biggest in multi:
+        m = multi[biggest]
+        line += (
+            f"; with faiss's default {m['threads']} OpenMP threads flat took {m['p50_ms']:.1f} ms "
+            f"(p95 {m['p95_ms']:.1f}) on this shared machine: one query gains nothing from "
+            "threads and waits for whichever core another process holds"
+        )
+    out.append(line + ".")
+    single_limit = float(f"{encode_ms / per_10k * 10_000:.1g}")
+    advice = "So: switch to HNSW (`IndexConfig(index_type='hnsw')`, `NOTESBOT_INDEX_TYPE=hnsw`)"
+    if switch:
+        advice += (
+            f" from about {float(f'{switch:.1g}'):,.0f} passages (flat was clearly slower at "
+            f"{switch:,}, not at {below:,}) while faiss searches with its default threads;"
+        )
+    advice += (
+        f" with searches pinned to one thread, flat stays cheaper than encoding the question "
+        f"({encode_ms:.1f} ms) up to about {single_limit:,.0f} passages."
+    )
+    if scaling.get("auto_hnsw_from"):
+        advice += f" `auto` switches at {scaling['auto_hnsw_from']:,} passages (`AUTO_HNSW_FROM`)."
+    out.append(
+        advice + " IVF builds faster than HNSW but needs vectors to train on and loses recall"
+        " at these sizes."
+    )
+    return [" ".join(out)]
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
