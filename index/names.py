@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .domain import Section
@@ -117,7 +117,11 @@ class NameIndex:
                 postings[w].add(i)
         self._vocabulary = set(postings)
         self._specificity = {key: self._spec(key, postings) for key in self._holders}
-        self._choices = list(self._aliases)
+        # Aliases by length: a typo changes the length by at most the edits
+        # allowed, so a fuzzy lookup only compares names of about its length.
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for alias in self._aliases:
+            self._by_length[len(alias)].append(alias)
 
     def _add_part(self, part: str, section: int) -> None:
         key = compact(part)
@@ -191,11 +195,18 @@ class NameIndex:
 
     def _fuzzy(self, gram: str) -> list[_Alias]:
         limit = 1 if len(gram) < 9 else 2
-        best = process.extractOne(gram, self._choices, scorer=OSA.distance, score_cutoff=limit)
-        if best is None:
+        choices = [
+            a
+            for n in range(max(5, len(gram) - limit), len(gram) + limit + 1)
+            for a in self._by_length.get(n, ())
+        ]
+        near = process.extract(gram, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not near:
             return []
-        alias, distance, _ = best
-        if len(alias) < 5:
-            return []
+        distance = min(d for _, d, _ in near)
+        closest = [a for a, d, _ in near if d == distance]
+        # Between equally near names, a dropped or doubled letter ("metalb")
+        # is a likelier slip than a changed one ("metal3").
+        alias = max(closest, key=lambda a: (fuzz.ratio(gram, a), a))
         penalty = 0.85 if distance == 1 else 0.7
         return [_Alias(a.part, a.quality * penalty) for a in self._aliases[alias]]

@@ -76,6 +76,12 @@ class Searcher:
         self.by_source: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.sections):
             self.by_source[s.source].append(i)
+        # Link-only sections whose notes are in the corpus, with those notes' sections.
+        self.links = [
+            (i, np.asarray(self.by_source[s.link_resolved]))
+            for i, s in enumerate(self.sections)
+            if s.link_resolved and self.by_source.get(s.link_resolved)
+        ]
         self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
         self.has_passages = np.zeros(len(self.sections), dtype=bool)
         self.has_passages[self.passage_section] = True
@@ -93,23 +99,28 @@ class Searcher:
         ok = ids[0] >= 0
         np.maximum.at(dense, self.passage_section[ids[0][ok]], sims[0][ok])
 
-        lexical = np.zeros(n_sec, dtype=np.float32)
-        if qterms and self.loaded.bm25 is not None:
-            raw = self._bm25(list(qterms))
-            if raw is not None and raw.max() > 0:
-                np.maximum.at(lexical, self.passage_section, raw / raw.max())
-
         name = np.zeros(n_sec, dtype=np.float32)
         name_scores, named_words = self.names.match(question)
         for i, score in name_scores.items():
             name[i] = score
         named = frozenset(terms(" ".join(named_words)))
 
+        # The project's name counts once, as a name; BM25 weighs what else was asked
+        # (else every section that repeats the name outranks the one on the topic).
+        lexical = np.zeros(n_sec, dtype=np.float32)
+        asked = [t for t in qterms if t not in named] or list(qterms)
+        if asked and self.loaded.bm25 is not None:
+            raw = self._bm25(asked)
+            if raw is not None and raw.max() > 0:
+                np.maximum.at(lexical, self.passage_section, raw / raw.max())
+
         fused = dense + W_LEXICAL * lexical + W_NAME * name - DEPRECATED_PENALTY * self.deprecated
         fused[~self.has_passages] = -1.0
-        fused = self._through_links(fused)
+        self._without_resolved_links(fused)
 
-        order = np.argsort(-fused)[: max(top_k, 1) * 3]
+        k = min(len(fused), max(top_k, 1) * 3)
+        top_ids = np.argpartition(-fused, k - 1)[:k]
+        order = top_ids[np.argsort(-fused[top_ids])]
         hits = tuple(
             Hit(
                 self.sections[i],
@@ -164,17 +175,9 @@ class Searcher:
         got = sum(self.idf.get(t, self.unknown_idf) for t in qterms if t in have)
         return got / total if total else 0.0
 
-    def _through_links(self, fused: np.ndarray) -> np.ndarray:
-        """A section that only links to a note in the corpus hands its score
-        to that note's best section, and ranks just below it."""
-        out = fused.copy()
-        for i, s in enumerate(self.sections):
-            if s.link_resolved and fused[i] > 0:
-                targets = self.by_source.get(s.link_resolved, [])
-                targets = [j for j in targets if self.has_passages[j]]
-                if not targets:
-                    continue
-                best = max(targets, key=lambda j: fused[j])
-                out[best] = max(out[best], fused[i]) + 1e-3
-                out[i] = out[best] - 2e-3
-        return out
+    def _without_resolved_links(self, fused: np.ndarray) -> None:
+        """A section that only links to notes in the corpus steps aside: it has
+        nothing to cite, and those notes answer to its name (see names.py)."""
+        for i, targets in self.links:
+            if self.has_passages[targets].any():
+                fused[i] = -1.0
