@@ -97,27 +97,39 @@ class OnnxEmbedder:
         self._tok = Tokenizer.from_file(str(export_dir / "tokenizer.json"))
         self._tok.enable_truncation(self.max_tokens)
         self._tok.no_padding()
-        self._session: Any = None
+        # One session for questions, one for batches of passages, made on first
+        # use: a question runs best on one thread (a server answers several at
+        # once, and a second thread only adds jitter); batches use every core.
+        self._sessions: dict[str, Any] = {}
         self._session_lock = threading.Lock()
 
-    def _run(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self._session is None:
+    def _session(self, kind: str) -> Any:
+        session = self._sessions.get(kind)
+        if session is None:
             with self._session_lock:
-                if self._session is None:
+                session = self._sessions.get(kind)
+                if session is None:
                     import onnxruntime as ort
 
                     opts = ort.SessionOptions()
-                    opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+                    opts.intra_op_num_threads = (
+                        1 if kind == "query" else max(1, min(4, os.cpu_count() or 1))
+                    )
                     opts.log_severity_level = 3
-                    self._session = ort.InferenceSession(
+                    session = self._sessions[kind] = ort.InferenceSession(
                         str(self._export_dir / "model.onnx"),
                         opts,
                         providers=["CPUExecutionProvider"],
                     )
+        return session
+
+    def _run(
+        self, ids: np.ndarray, mask: np.ndarray, kind: str = "batch"
+    ) -> tuple[np.ndarray, np.ndarray]:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        sentence, tokens = self._session.run(None, feeds)
+        sentence, tokens = self._session(kind).run(None, feeds)
         return sentence, tokens
 
     def count_tokens(self, text: str) -> int:
@@ -130,7 +142,7 @@ class OnnxEmbedder:
         enc = self._tok.encode(text)
         ids = np.asarray([enc.ids], dtype=np.int64)
         mask = np.asarray([enc.attention_mask], dtype=np.int64)
-        sentence, _ = self._run(ids, mask)
+        sentence, _ = self._run(ids, mask, "query")
         return _normalize(sentence)[0]
 
     def embed_passages(

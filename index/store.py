@@ -8,7 +8,7 @@
         passages.jsonl           what was embedded, with its content hash
         units.jsonl              sentences (and code snippets) answers are extracted from
         passage_vectors.npy      float32 (passages x dim), normalized
-        unit_vectors.npy         float32 (units x dim), normalized
+        unit_vectors.npy         float16 (units x dim), normalized
         dense.faiss              FAISS index over the passage vectors
         bm25/                    bm25s's own files over the same passages
 
@@ -235,7 +235,9 @@ def write_version(
     _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
     _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
     np.save(tmp / "passage_vectors.npy", passage_vectors.astype(np.float32), allow_pickle=False)
-    np.save(tmp / "unit_vectors.npy", unit_vectors.astype(np.float32), allow_pickle=False)
+    # Sentence vectors only rank a section's sentences: half precision is
+    # plenty, and they are most of the index (and of its memory).
+    np.save(tmp / "unit_vectors.npy", unit_vectors.astype(np.float16), allow_pickle=False)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     if bm25 is not None:
         bm25.save(str(tmp / "bm25"), show_progress=False)
