@@ -162,9 +162,18 @@ class Searcher:
             for w in words(question)
             if len(w) >= 3
             and w not in QUESTION_WORDS
-            and stem(w) not in self.idf
+            and not self._known_word(w)
             and not self.common_word(w)
         ]
+
+    def _known_word(self, word: str) -> bool:
+        """In the notes, also as the plural of what they say ("GPUs", "VMs")."""
+        forms = [word]
+        if word.endswith("s"):
+            forms.append(word[:-1])
+            if word.endswith("es"):
+                forms.append(word[:-2])
+        return any(stem(f) in self.idf for f in forms)
 
     def coverage(self, qterms: tuple[str, ...], section: int) -> float:
         """IDF-weighted share of the question's words that the section has."""
