@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from index.build import dense_index
+
 from .metrics import percentile
 
 DIM = 384
@@ -47,25 +49,6 @@ def clustered_vectors(n: int, rng: np.random.Generator, centers: int = 512) -> n
     x += 0.01 * rng.standard_normal((n, DIM)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x
-
-
-def _make(kind: str, x: np.ndarray) -> Any:
-    import faiss
-
-    n = x.shape[0]
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
-    elif kind == "ivf":
-        nlist = int(4 * np.sqrt(n))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(DIM), DIM, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(x)
-        index.nprobe = max(8, nlist // 8)
-    else:
-        index = faiss.IndexFlatIP(DIM)
-    index.add(x)
-    return index
 
 
 def _size_mib(index: Any) -> float:
@@ -108,7 +91,7 @@ def run_ann(
         for kind in ("flat", "hnsw", "ivf"):
             faiss.omp_set_num_threads(default_threads)
             t0 = time.perf_counter()
-            index = _make(kind, x)
+            index = dense_index(x, kind)  # the engine's own parameters
             build = time.perf_counter() - t0
             for threads in sorted({1, default_threads}, reverse=True):
                 faiss.omp_set_num_threads(threads)

@@ -107,7 +107,7 @@ def build_index(
         plan = plan_passages(sections, embedder)
         reuse = _previous_vectors(config.index_dir, live, want_model)
         pvec, uvec, embedded = _embed(plan, embedder, reuse, progress)
-        dense = _dense_index(pvec, index_type)
+        dense = dense_index(pvec, index_type)
         bm25 = _bm25_index(plan.passages, {s.id: s for s in sections})
 
         added, changed, removed = _diff(config.index_dir, live, sections)
@@ -362,7 +362,9 @@ def _embed(
     return pvec, uvec, len(todo)
 
 
-def _dense_index(vectors: np.ndarray, index_type: str) -> Any:
+def dense_index(vectors: np.ndarray, index_type: str) -> Any:
+    """The FAISS index over passage vectors: exact (flat) or approximate
+    (HNSW, IVF) by `index_type`; "auto" is flat below AUTO_HNSW_FROM vectors."""
     import faiss
 
     n, dim = vectors.shape
