@@ -4,7 +4,7 @@ re-index is answered from the new notes, questions during one are answered
 from the complete previous index, and a broken new version is reported on
 /healthz and /metrics while the last good one keeps answering.
 
-Slack is the fake Web API of tests/slack, and requests are signed as Slack
+Slack is the fake Web API of tests/slack_bot, and requests are signed as Slack
 signs them."""
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from reindex_tools import (
     start_reindex,
     summary,
 )
-from slack.fake_slack import BOT_TOKEN, FakeSlack
-from slack.slack_sender import SlackSender, mention
+from slack_bot.fake_slack import BOT_TOKEN, FakeSlack
+from slack_bot.slack_sender import SlackSender, mention
 
 from index.build import build_index
 from index.store import publish
