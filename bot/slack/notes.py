@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from bot.metrics import IndexInfo
 from index.domain import Answer, Category, Citation, Section
 
 
-class NotesEngine(Protocol):
+class NotesEngine(IndexInfo, Protocol):
     def ask(self, question: str, top_k: int = 3) -> Answer: ...
 
     def categories(self) -> tuple[Category, ...]: ...
@@ -18,15 +19,6 @@ class NotesEngine(Protocol):
     def section(self, section_id: str) -> Section | None: ...
 
     def reload_if_changed(self) -> bool: ...
-
-    @property
-    def version(self) -> str: ...
-
-    @property
-    def built_at(self) -> float: ...
-
-    @property
-    def last_reload_error(self) -> str | None: ...
 
 
 def section_ref(citation: Citation) -> dict[str, Any]:
