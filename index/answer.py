@@ -1,43 +1,78 @@
-"""Answers are extracted, never invented: the sentence(s) of the best section
-that answer the question, with the sections cited best first.
+"""Answers are extracted, never invented: the parts of the best section that
+answer the question, with the sections cited best first.
+
+What the answer is built around depends on what the question wants
+(index/intent.py): the command or snippet for "how do I", the defining
+sentence for "what is", a sentence from each side for "X vs Y". Each unit of
+the section (sentence, list item, code snippet) is scored by a few signals
+with weights fitted on the question sets' expected answers (index/weights.py);
+the best one comes with what it needs to be read on its own: the sentence
+that introduces a snippet, the snippet or list a sentence announces, the
+sentence a pronoun refers to.
 
 Each sentence already has a vector (pooled from its own tokens when its
-passage was embedded), so choosing one costs a few dot products.
+passage was embedded), so scoring costs a few dot products.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
-from .domain import Answer, Citation, Hit, Section, note_url
+from . import weights
+from .domain import Answer, AnswerPart, Citation, Hit, Section, note_url
+from .intent import COMPARE, DEFINE, HOWTO, LIST, intent_of
 from .search import SearchResult
 from .store import LoadedIndex, Unit
 from .text import terms
 
 NOT_FOUND = "This is not in the notes."
-MAX_ANSWER_CHARS = 400
+MAX_TEXT_CHARS = 400  # one sentence or item, clipped beyond
+MAX_CODE_LINES = 16  # one snippet, clipped beyond (the whole is one click away)
+MAX_ANSWER_CHARS = 900
 CITE_RELATIVE = 0.8  # cite further sections scoring at least this share of the best
-SECOND_SENTENCE_MARGIN = 0.06
 ANNOUNCED_UNITS = 4  # at most this many list items or snippets after "...:"
+PARAGRAPH_LINES = 3  # a sentence this few lines after another continues its paragraph
+
+UNIT_FEATURES = (
+    "sim",  # cosine of the question and the unit
+    "lead",  # for a snippet: cosine of the question and the sentence just before it
+    "share",  # share of the question's subject words in the unit
+    "code",  # a snippet, for a question that is not "how do I"
+    "howto_code",  # a snippet, for a "how do I" question
+    "howto_inline",  # a sentence with code in it (`--sandbox`), for a "how do I" question
+    "opening",  # the section's first sentence, for a "what is" question
+    "position",  # 0 at the section's start, 1 at its end
+    "announces",  # a sentence ending in ':' (says little by itself)
+    "continued",  # a snippet right after another one (often its output)
+)
 
 _LABEL = re.compile(r"^(?:\*?(?:references?|see also|more|links?)\*?:?|to use:?)$", re.IGNORECASE)
 _STATUS = re.compile(r"^\s*(?:date|update(?:d)? on|status)\b", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^\S+://\S+$")
 _PRONOUN_START = re.compile(r"^(?:it|this|that|they|these|those|its|their)\b", re.IGNORECASE)
+_LEADS_ON = re.compile(r"(?::|\bfollowing\b.*|\blike (?:so|this)\b.*|\bbelow\b.*)\W*$", re.I)
 _REPLACE_WORDS = frozenset(
     {"replac", "instead", "altern", "successor", "supersed", "deprec", "favor", "favour", "renam"}
 )
 _REPLACE_CUE = re.compile(
     r"deprecated|in favou?r of|replaced|superseded|renamed|moved to", re.IGNORECASE
 )
-_HOWTO = re.compile(
-    r"\bhow\s+(?:do|can|to|should|would|does)\b|\b(?:command|commands|steps|usage|install|"
-    r"set\s*up|configure|deploy|run)\b",
-    re.IGNORECASE,
-)
+_INLINE_CODE = re.compile(r"`[^`]+`")
+_SKIP_KINDS = ("link", "figure")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The units an answer is made of, in document order."""
+
+    units: tuple[int, ...]
+    best: int
+    score: float
 
 
 class Extractor:
@@ -49,126 +84,173 @@ class Extractor:
         for i, u in enumerate(loaded.units):
             self.by_section[u.section_id].append(i)
         self.unit_terms = [frozenset(terms(u.text)) for u in loaded.units]
+        self.weights = np.asarray([weights.UNIT[f] for f in UNIT_FEATURES], dtype=np.float32)
 
-    def best_units(
-        self, section: Section, question: str, qvec: np.ndarray, result: SearchResult
-    ) -> list[int]:
-        """The unit(s) of `section` that answer the question, in document order."""
-        ids = [i for i in self.by_section.get(section.id, []) if self._eligible(i)]
-        if not ids:
-            return []
+    # ------------------------------------------------------------------ scoring
+
+    def eligible(self, section: Section) -> list[int]:
+        return [i for i in self.by_section.get(section.id, []) if self._eligible(i)]
+
+    def unit_features(
+        self,
+        ids: list[int],
+        qvec: np.ndarray,
+        focus: set[str],
+        intent: str,
+    ) -> np.ndarray:
+        """UNIT_FEATURES of a section's eligible units."""
         units = self.loaded.units
+        sims = np.asarray(self.loaded.unit_vectors[ids], dtype=np.float32) @ qvec
+        n = len(ids)
+        x = np.zeros((n, len(UNIT_FEATURES)), dtype=np.float32)
+        for k, i in enumerate(ids):
+            u = units[i]
+            code = u.kind == "code"
+            inline = not code and bool(_INLINE_CODE.search(u.text))
+            x[k, 0] = sims[k]
+            if code:
+                lead = next(
+                    (j for j in range(k - 1, max(-1, k - 3), -1) if units[ids[j]].kind != "code"),
+                    None,
+                )
+                x[k, 1] = sims[lead] if lead is not None else 0.0
+            x[k, 2] = self._share(focus, i)
+            x[k, 3] = code and intent != HOWTO
+            x[k, 4] = code and intent == HOWTO
+            x[k, 5] = inline and intent == HOWTO
+            x[k, 6] = intent == DEFINE and k == 0
+            x[k, 7] = k / (n - 1) if n > 1 else 0.0
+            x[k, 8] = not code and u.text.rstrip().endswith(":")
+            x[k, 9] = code and k > 0 and units[ids[k - 1]].kind == "code"
+        return x
+
+    def choose(
+        self, section: Section, question: str, qvec: np.ndarray, result: SearchResult
+    ) -> Choice | None:
+        """The units of `section` that answer the question."""
+        ids = self.eligible(section)
+        if not ids:
+            return None
         asked = set(result.terms)
         # The project's name is in every sentence about it: what else was asked?
         focus = asked - result.named or asked
-        # Nothing else ("what is X?", "X"): what the notes say first about it.
-        defining = not (asked - result.named - set(terms(" ".join(section.path[1:]))))
-        wants_replacement = any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked)
-        sims = self.loaded.unit_vectors[ids] @ qvec
-        prose = [
-            (i, float(sim)) for i, sim in zip(ids, sims, strict=True) if units[i].kind != "code"
-        ]
-        chosen: list[int] = []
-        if prose:
-            first = prose[0][0]
-            scored = []
-            for i, sim in prose:
-                score = sim + 0.3 * self._share(focus, i)
-                if i == first:
-                    # Notes open a section by saying what the thing is.
-                    score += 0.5 if defining else 0.03
-                if units[i].text.endswith(":") and len(units[i].text.split()) < 8:
-                    score -= 0.2  # "The components are:" only announces a list
-                if wants_replacement and _REPLACE_CUE.search(units[i].text):
-                    score += 0.25
-                scored.append((score, i))
-            scored.sort(reverse=True)
-            chosen = self._with_what_it_announces(self._with_neighbour(scored))
-        if _HOWTO.search(question) or not chosen:
-            # "How do I ...": the commands, when the notes show them for what was asked.
-            need = 0.5 if len(focus) > 1 else 1.0
-            code = [
-                (self._share(focus, i), float(sim), i)
-                for i, sim in zip(ids, sims, strict=True)
-                if units[i].kind == "code"
-            ]
-            code = [c for c in code if c[0] >= need]
-            if code:
-                chosen.append(max(code)[2])
-        return sorted(set(chosen))
+        intent = intent_of(question)
+        x = self.unit_features(ids, qvec, focus, intent)
+        scores = x @ self.weights
+        if any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked):
+            # "What replaces X?": the sentence that says so.
+            scores += np.asarray(
+                [0.5 * bool(_REPLACE_CUE.search(self.loaded.units[i].text)) for i in ids]
+            )
+        k = int(np.argmax(scores))
+        return Choice(tuple(self.readable(ids, k, intent)), ids[k], float(scores[k]))
+
+    # ------------------------------------------------------------------ composing
+
+    def readable(self, ids: list[int], k: int, intent: str) -> list[int]:
+        """The best unit with what it needs to be read on its own."""
+        units = self.loaded.units
+        best = units[ids[k]]
+        out = [ids[k]]
+        if best.kind == "code":
+            # The whole snippet as the notes have it (a step of a longer one is
+            # read among its steps), with the sentence that introduces it.
+            first, last = self._fence(ids, k)
+            lead = self._lead(ids, first)
+            return ([ids[lead]] if lead is not None else []) + ids[first : last + 1]
+        if best.kind == "item":
+            lead = self._lead_in(ids, k)
+            if lead is not None:
+                listed = self._announced(ids, lead)
+                if ids[k] in listed:
+                    return listed
+        if _PRONOUN_START.match(best.text) and k > 0 and units[ids[k - 1]].kind == "text":
+            out.insert(0, ids[k - 1])
+        if _LEADS_ON.search(best.text) or (
+            intent == HOWTO and k + 1 < len(ids) and units[ids[k + 1]].kind == "code"
+        ):
+            # "...run the following command." comes with the command.
+            return self._announced(ids, k, out)
+        if intent in (DEFINE, LIST) and k + 1 < len(ids) and units[ids[k + 1]].kind == "item":
+            return self._announced(ids, k, out)
+        if k + 1 < len(ids) and self._same_paragraph(ids[k], ids[k + 1]):
+            # Prose reads better, and answers more often, two sentences at a time.
+            out.append(ids[k + 1])
+        return out
+
+    def _same_paragraph(self, a: int, b: int) -> bool:
+        ua, ub = self.loaded.units[a], self.loaded.units[b]
+        return (
+            ua.kind == ub.kind == "text"
+            and 0 <= ub.line - ua.line <= PARAGRAPH_LINES
+            and len(ua.text) + len(ub.text) <= MAX_TEXT_CHARS
+        )
+
+    def _fence(self, ids: list[int], k: int) -> tuple[int, int]:
+        """Positions of the first and last steps of the code block the step at
+        k belongs to, within MAX_CODE_LINES lines around it."""
+        units = self.loaded.units
+
+        def joined(a: int, b: int) -> bool:  # b continues a's block (a blank line between)
+            ua, ub = units[ids[a]], units[ids[b]]
+            return ua.kind == ub.kind == "code" and 0 <= ub.line - ua.line - _lines(ua.text) <= 1
+
+        first = last = k
+        size = _lines(units[ids[k]].text)
+        while first > 0 and joined(first - 1, first):
+            grown = size + _lines(units[ids[first - 1]].text)
+            if grown > MAX_CODE_LINES:
+                break
+            first, size = first - 1, grown
+        while last + 1 < len(ids) and joined(last, last + 1):
+            grown = size + _lines(units[ids[last + 1]].text)
+            if grown > MAX_CODE_LINES:
+                break
+            last, size = last + 1, grown
+        return first, last
+
+    def _lead(self, ids: list[int], k: int) -> int | None:
+        """The position of the sentence just before the snippet at k (within two units)."""
+        units = self.loaded.units
+        return next(
+            (j for j in range(k - 1, max(-1, k - 3), -1) if units[ids[j]].kind != "code"), None
+        )
+
+    def _lead_in(self, ids: list[int], k: int) -> int | None:
+        """The position of the sentence that leads into the list item at k."""
+        units = self.loaded.units
+        for j in range(k - 1, max(-1, k - ANNOUNCED_UNITS - 1), -1):
+            if units[ids[j]].kind != "item":
+                return j if units[ids[j]].text.rstrip().endswith(":") else None
+        return None
+
+    def _announced(self, ids: list[int], k: int, start: list[int] | None = None) -> list[int]:
+        """The unit at k and the list items or snippet it announces."""
+        units = self.loaded.units
+        out = list(start) if start else [ids[k]]
+        size = sum(len(units[i].text) for i in out)
+        added = 0
+        j = k + 1
+        while j < len(ids) and added < ANNOUNCED_UNITS:
+            u = units[ids[j]]
+            if u.kind not in ("item", "code") or size + len(u.text) > MAX_ANSWER_CHARS:
+                break
+            out.append(ids[j])
+            size += len(u.text)
+            added += 1
+            if u.kind == "code" and not (j + 1 < len(ids) and units[ids[j + 1]].kind == "code"):
+                break  # one snippet (with its continuation) is what was announced
+            j += 1
+        return out
 
     def _share(self, wanted: set[str], unit: int) -> float:
         return len(wanted & self.unit_terms[unit]) / len(wanted) if wanted else 0.0
 
-    def _with_neighbour(self, scored: list[tuple[float, int]]) -> list[int]:
-        """The best sentence, with the one before it when it starts with "It",
-        or with the next one when that is nearly as good; a list item with
-        the sentence that leads into its list."""
-        units = self.loaded.units
-        best_score, best = scored[0]
-        u = units[best]
-        prev = best - 1
-        if u.kind == "item":
-            lead = next(
-                (
-                    j
-                    for j in range(best - 1, max(-1, best - ANNOUNCED_UNITS - 1), -1)
-                    if units[j].kind != "item" or units[j].section_id != u.section_id
-                ),
-                None,
-            )
-            if (
-                lead is not None
-                and units[lead].section_id == u.section_id
-                and units[lead].text.endswith(":")
-            ):
-                listed = self._with_what_it_announces([lead])
-                if best in listed:
-                    return listed
-        if (
-            _PRONOUN_START.match(u.text)
-            and prev >= 0
-            and units[prev].section_id == u.section_id
-            and units[prev].kind == "text"
-            and self._eligible(prev)
-        ):
-            return [prev, best]
-        if len(scored) > 1:
-            runner_score, runner = scored[1]
-            if (
-                runner_score >= best_score - SECOND_SENTENCE_MARGIN
-                and abs(runner - best) == 1
-                and len(u.text) + len(units[runner].text) <= MAX_ANSWER_CHARS
-            ):
-                return [best, runner]
-        return [best]
-
-    def _with_what_it_announces(self, chosen: list[int]) -> list[int]:
-        """A sentence ending in ":" ("it consists of:") comes with what follows."""
-        units = self.loaded.units
-        last = chosen[-1]
-        if not units[last].text.endswith(":"):
-            return chosen
-        out = list(chosen)
-        size = sum(len(units[i].text) for i in out)
-        nxt = last + 1
-        while (
-            nxt < len(units)
-            and units[nxt].section_id == units[last].section_id
-            and units[nxt].kind in ("item", "code")
-            and len(out) - len(chosen) < ANNOUNCED_UNITS
-            and size + len(units[nxt].text) <= MAX_ANSWER_CHARS
-        ):
-            out.append(nxt)
-            size += len(units[nxt].text)
-            if units[nxt].kind == "code":
-                break  # one snippet is what was announced
-            nxt += 1
-        return out
-
     def _eligible(self, i: int) -> bool:
         u = self.loaded.units[i]
         text = u.text.strip()
+        if u.kind in _SKIP_KINDS:
+            return False
         if u.kind == "code":
             return True
         if _LABEL.match(text) or _URL_ONLY.match(text) or _STATUS.match(text):
@@ -195,20 +277,39 @@ def compose_answer(
             f"The notes on {_plain_title(best)} are kept in {best.link_target}, "
             "which is not part of this index."
         )
-        return Answer(question, True, text, citations, note=where or best.link_target)
+        return Answer(
+            question,
+            True,
+            text,
+            citations,
+            note=where or best.link_target,
+            parts=(AnswerPart("text", text),),
+        )
 
-    chosen = extractor.best_units(best, question, qvec, result)
-    text = render([extractor.loaded.units[i] for i in chosen]) if chosen else best.title
-    if best.deprecated and "deprecat" not in text.lower():
-        text += f" (The notes mark {_plain_title(best)} as deprecated"
-        text += f"; it is replaced by {best.replaced_by}.)" if best.replaced_by else ".)"
+    units = extractor.loaded.units
+    chosen: list[int] = []
+    choice = extractor.choose(best, question, qvec, result)
+    if choice is not None:
+        chosen = list(choice.units)
+    if intent_of(question) == COMPARE and len(hits) > 1 and choice is not None:
+        # "X vs Y": what the notes say of the other side too.
+        other = extractor.choose(hits[1].section, question, qvec, result)
+        if other is not None and not set(other.units) & set(chosen):
+            chosen += list(other.units)
+    parts = _parts([units[i] for i in chosen]) or (AnswerPart("text", best.title),)
+    parts = _within_budget(parts)
+    if best.deprecated and not any("deprecat" in p.text.lower() for p in parts):
+        note = f"(The notes mark {_plain_title(best)} as deprecated"
+        note += f"; it is replaced by {best.replaced_by}.)" if best.replaced_by else ".)"
+        parts += (AnswerPart("text", note),)
     return Answer(
         question,
         True,
-        text,
+        render(parts),
         citations,
         deprecated=best.deprecated,
         replaced_by=best.replaced_by,
+        parts=parts,
     )
 
 
@@ -241,8 +342,6 @@ def _citation(hit: Hit, base_url: str | None) -> Citation:
 
 
 def _join(source: str, href: str) -> str:
-    import posixpath
-
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), href))
 
 
@@ -253,25 +352,73 @@ def _plain_title(section: Section) -> str:
     )
 
 
-def render(units: list[Unit]) -> str:
+def _part(u: Unit) -> AnswerPart:
+    if u.kind == "code":
+        return AnswerPart("code", _clip_code(u.text))
+    return AnswerPart("item" if u.kind == "item" else "text", _clip(u.text))
+
+
+def _parts(units: list[Unit]) -> tuple[AnswerPart, ...]:
+    """Answer parts; the steps of one snippet make one snippet again."""
+    out: list[AnswerPart] = []
+    prev: Unit | None = None
+    for u in units:
+        part = _part(u)
+        if (
+            part.kind == "code"
+            and out
+            and out[-1].kind == "code"
+            and prev is not None
+            and 0 <= u.line - prev.line - _lines(prev.text) <= 1
+        ):
+            gap = "\n" * (u.line - prev.line - _lines(prev.text) + 1)
+            out[-1] = AnswerPart("code", _clip_code(out[-1].text + gap + u.text))
+        else:
+            out.append(part)
+        prev = u
+    return tuple(out)
+
+
+def _within_budget(parts: tuple[AnswerPart, ...]) -> tuple[AnswerPart, ...]:
+    out: list[AnswerPart] = []
+    size = 0
+    for p in parts:
+        if out and size + len(p.text) > MAX_ANSWER_CHARS:
+            break
+        out.append(p)
+        size += len(p.text)
+    return tuple(out)
+
+
+def render(parts: tuple[AnswerPart, ...] | list[AnswerPart]) -> str:
     """Plain text: sentences run on, list items and code go on lines of their own."""
     out = ""
-    for u in units:
-        text = _clip(u.text)
+    for p in parts:
         if not out:
-            out = text
-        elif u.kind == "item":
-            out += f"\n- {text}"
-        elif u.kind == "code" or out.endswith(":") or "\n" in out:
-            out += f"\n{text}"
+            out = f"- {p.text}" if p.kind == "item" else p.text
+        elif p.kind == "item":
+            out += f"\n- {p.text}"
+        elif p.kind == "code" or out.endswith(":") or "\n" in out:
+            out += f"\n{p.text}"
         else:
-            out += f" {text}"
+            out += f" {p.text}"
     return out
 
 
 def _clip(text: str) -> str:
     text = text.strip()
-    if len(text) <= MAX_ANSWER_CHARS:
+    if len(text) <= MAX_TEXT_CHARS:
         return text
-    cut = text[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0]
+    cut = text[:MAX_TEXT_CHARS].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _clip_code(code: str) -> str:
+    lines = code.strip("\n").split("\n")
+    if len(lines) > MAX_CODE_LINES:
+        lines = [*lines[:MAX_CODE_LINES], "…"]
+    return "\n".join(line[:200] for line in lines)

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 7
 CODE_UNIT_LINES = 8
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
 
@@ -106,7 +106,7 @@ def build_index(
         sections = parse_corpus(corpus)
         plan = plan_passages(sections, embedder)
         reuse = _previous_vectors(config.index_dir, live, want_model)
-        pvec, uvec, embedded = _embed(plan, embedder, reuse, progress)
+        pvec, hvec, uvec, embedded = _embed(plan, embedder, reuse, progress)
         dense = dense_index(pvec, index_type)
         bm25 = _bm25_index(plan.passages, {s.id: s for s in sections})
 
@@ -132,7 +132,7 @@ def build_index(
         try:
             _write_section_hashes(tmp, sections)
             write_version(
-                tmp, manifest, sections, plan.passages, plan.units, pvec, uvec, dense, bm25
+                tmp, manifest, sections, plan.passages, plan.units, pvec, hvec, uvec, dense, bm25
             )
             finish_version_dir(config.index_dir, tmp, name)
         except BaseException:
@@ -218,7 +218,7 @@ def plan_passages(sections: Sequence[Section], embedder: Embedder) -> _Plan:
     for section in sections:
         if not searchable(section):
             continue
-        header = section.heading_path
+        header = section.context_path
         room = max(32, budget - embedder.count_tokens(header) - 1)
         pieces = list(_split_units(section, embedder.count_tokens, room))
         groups: list[list[tuple[str, int, str, int]]] = [[]]
@@ -232,7 +232,7 @@ def plan_passages(sections: Sequence[Section], embedder: Embedder) -> _Plan:
             used += size
         for group in groups:
             text = header
-            spans = []
+            spans = [(0, len(header))]  # the heading path, read in the light of its content
             unit_start = len(plan.units)
             for unit_text, line, kind, _ in group:
                 text += "\n"
@@ -260,8 +260,10 @@ def _split_units(
             for first, chunk in _code_steps(block.text):
                 out.extend(_fit(chunk, block.line + first, "code", count, room))
             continue
-        if block.kind == "contents":
-            out.extend(_fit(block.text, block.line, "contents", count, room))
+        if block.kind == "figure":
+            continue  # an image's caption: nothing to find or quote
+        if block.kind in ("contents", "link"):
+            out.extend(_fit(_WS.sub(" ", block.text), block.line, block.kind, count, room))
             continue
         for offset, sentence in split_sentences(block.text):
             line = block.line + block.text.count("\n", 0, offset)
@@ -311,7 +313,7 @@ def _fit(
 
 def _previous_vectors(
     index_dir: Path, live: str | None, model: str
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Vectors of the live version by passage hash, to reuse."""
     if live is None:
         return {}
@@ -322,14 +324,15 @@ def _previous_vectors(
             return {}
         verify_files(path, manifest)  # never reuse the vectors of a damaged version
         pvec = np.load(path / "passage_vectors.npy", allow_pickle=False)
+        hvec = np.load(path / "heading_vectors.npy", allow_pickle=False)
         uvec = np.load(path / "unit_vectors.npy", allow_pickle=False)
-        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         with open(path / "passages.jsonl", encoding="utf-8") as f:
             for i, line in enumerate(f):
                 p = json.loads(line)
                 s, c = p["unit_start"], p["unit_count"]
-                if i < len(pvec) and s + c <= len(uvec):
-                    out[p["hash"]] = (pvec[i], uvec[s : s + c])
+                if i < len(pvec) and i < len(hvec) and s + c <= len(uvec):
+                    out[p["hash"]] = (pvec[i], hvec[i], uvec[s : s + c])
         return out
     except (NotesbotError, OSError, ValueError, KeyError) as exc:
         log.warning("not reusing the previous vectors: %s", exc)
@@ -339,16 +342,18 @@ def _previous_vectors(
 def _embed(
     plan: _Plan,
     embedder: Embedder,
-    reuse: dict[str, tuple[np.ndarray, np.ndarray]],
+    reuse: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     progress: bool,
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Passage vectors, heading vectors (per passage) and unit vectors."""
     dim = embedder.dim
     pvec = np.zeros((len(plan.passages), dim), dtype=np.float32)
+    hvec = np.zeros((len(plan.passages), dim), dtype=np.float32)
     uvec = np.zeros((len(plan.units), dim), dtype=np.float32)
     todo = [i for i, p in enumerate(plan.passages) if p.hash not in reuse]
     for i, p in enumerate(plan.passages):
         if p.hash in reuse:
-            pvec[i], uvec[p.unit_start : p.unit_start + p.unit_count] = reuse[p.hash]
+            pvec[i], hvec[i], uvec[p.unit_start : p.unit_start + p.unit_count] = reuse[p.hash]
     if todo:
         vecs, span_vecs = embedder.embed_passages(
             [plan.passages[i].text for i in todo],
@@ -358,8 +363,9 @@ def _embed(
         for row, i in enumerate(todo):
             p = plan.passages[i]
             pvec[i] = vecs[row]
-            uvec[p.unit_start : p.unit_start + p.unit_count] = span_vecs[row]
-    return pvec, uvec, len(todo)
+            hvec[i] = span_vecs[row][0]
+            uvec[p.unit_start : p.unit_start + p.unit_count] = span_vecs[row][1:]
+    return pvec, hvec, uvec, len(todo)
 
 
 def dense_index(vectors: np.ndarray, index_type: str) -> Any:

@@ -22,7 +22,9 @@ class Block:
     """A unit of a section's text as a reader sees it: a paragraph, a list
     item, a quote, or a code block (kept apart: answers quote prose first)."""
 
-    kind: str  # "text" | "item" (of a list) | "code" | "contents" (sub-headings of a bare heading)
+    # "text" | "item" (of a list) | "code" | "contents" (sub-headings of a bare heading)
+    # | "link" (a paragraph or item that is only a link) | "figure" (an image and its caption)
+    kind: str
     text: str  # plain text, inline markup removed
     line: int  # 1-based line in the source file where the block starts
 
@@ -52,6 +54,20 @@ class Section:
     @property
     def is_link_only(self) -> bool:
         return self.link_target is not None
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The folders the note is in, as evidence of what it is about ("vim",
+        "postgres"); without the one its title already names (README.md)."""
+        parts = tuple(p for p in self.source.split("/")[:-1] if p)
+        if parts and self.path and parts[-1] == self.path[0]:
+            parts = parts[:-1]
+        return parts
+
+    @property
+    def context_path(self) -> str:
+        """Folders and heading path: what a passage is embedded and searched under."""
+        return PATH_SEP.join((*self.folders, *self.path))
 
 
 @dataclass(frozen=True)
@@ -120,23 +136,40 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """A piece of an answer as the notes have it: a sentence, a list item or
+    a code snippet (shown as code)."""
+
+    kind: str  # "text" | "item" | "code"
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     found: bool
-    text: str  # plain text; "" when not found
+    text: str  # plain text, snippets included on lines of their own; "" when not found
     citations: tuple[Citation, ...] = ()
     deprecated: bool = False  # the best section is marked deprecated
     replaced_by: str | None = None
     note: str | None = None  # e.g. where link-only notes live, or why nothing was found
+    parts: tuple[AnswerPart, ...] = ()  # `text` in pieces, for showing snippets as code
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
+    @property
+    def code(self) -> tuple[str, ...]:
+        return tuple(p.text for p in self.parts if p.kind == "code")
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "question": self.question,
             "found": self.found,
             "answer": self.text,
             "citations": [c.to_json() for c in self.citations],
         }
+        if self.code:
+            out["code"] = list(self.code)  # the snippets of `answer`, as they are in the notes
+        return out
 
 
 @dataclass(frozen=True)

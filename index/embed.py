@@ -21,6 +21,7 @@ import os
 import threading
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,12 +38,38 @@ PARITY_MIN_COSINE = 0.9999
 Span = tuple[int, int]  # character offsets into a passage
 
 
+@dataclass(frozen=True)
+class QueryEncoding:
+    """A question's vector, and its token vectors in context, so that parts
+    of the question can be pooled later without encoding it again."""
+
+    vector: np.ndarray  # normalized (dim,)
+    tokens: np.ndarray  # (n_tokens, dim)
+    offsets: tuple[Span, ...]  # character span of each token; (0, 0) for special tokens
+
+    def pool_together(self, spans: Sequence[Span]) -> np.ndarray | None:
+        """One normalized vector of the tokens inside any of the given
+        character spans of the question (None when no token is)."""
+        keep = [
+            k
+            for k, (s, e) in enumerate(self.offsets)
+            if e > s and any(a <= s and e <= b for a, b in spans)
+        ]
+        if not keep:
+            return None
+        v = np.asarray(self.tokens[keep], dtype=np.float32).mean(axis=0)
+        n = float(np.linalg.norm(v))
+        return v / n if n > 0 else None
+
+
 class Embedder(Protocol):
     model_id: str
     dim: int
     max_tokens: int
 
     def embed_query(self, text: str) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> QueryEncoding: ...
 
     def embed_passages(
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]], *, progress: bool = False
@@ -139,11 +166,14 @@ class OnnxEmbedder:
         return self._tok.token_to_id(word.lower()) is not None
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self.encode_query(text).vector
+
+    def encode_query(self, text: str) -> QueryEncoding:
         enc = self._tok.encode(text)
         ids = np.asarray([enc.ids], dtype=np.int64)
         mask = np.asarray([enc.attention_mask], dtype=np.int64)
-        sentence, _ = self._run(ids, mask, "query")
-        return _normalize(sentence)[0]
+        sentence, tokens = self._run(ids, mask, "query")
+        return QueryEncoding(_normalize(sentence)[0], tokens[0], tuple(enc.offsets))
 
     def embed_passages(
         self,
@@ -185,7 +215,7 @@ class OnnxEmbedder:
 def _pool_spans(
     token_vecs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
-    ids: Sequence[int],
+    ids: Sequence[int] | range,
     spans: Sequence[Span],
 ) -> np.ndarray:
     """Mean of each span's own token vectors (special tokens have empty offsets)."""

@@ -133,11 +133,14 @@ class Engine:
         t0 = time.perf_counter()
         if not question:
             return not_found(question, note="empty question")
-        qvec = self.embedder.embed_query(question)
+        query = snap.searcher.read(question)
+        enc = self.embedder.encode_query(query.search_text)
         t1 = time.perf_counter()
-        result = snap.searcher.search(question, qvec, top_k=top_k)
+        result = snap.searcher.search(query, enc, top_k=top_k)
         t2 = time.perf_counter()
-        answer = compose_answer(question, qvec, result, snap.extractor, self.config.base_url, top_k)
+        answer = compose_answer(
+            question, enc.vector, result, snap.extractor, self.config.base_url, top_k
+        )
         t3 = time.perf_counter()
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000

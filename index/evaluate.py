@@ -4,8 +4,8 @@ abstention on questions the notes don't cover.
 A question file has one JSON object a line: `question`, `expect` (acceptable
 section titles; empty when the notes don't cover it), optional `answer_has`
 (words of which the answer should contain one), optional `found` (false: the
-notes don't cover it), optional `expect_source` (the note the title must come
-from, for trees where several notes share a heading).
+notes don't cover it), optional `expect_source` or `source` (the note the title
+must come from, for trees where several notes share a heading).
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ def load_questions(path: Path) -> list[Question]:
                     expect=expect,
                     answer_has=tuple(d.get("answer_has") or ()),
                     found=bool(d.get("found", bool(expect))),
-                    expect_source=d.get("expect_source"),
+                    # The note the title must come from, where several share it.
+                    expect_source=d.get("expect_source") or d.get("source"),
                     kind=str(d.get("kind", "")),
                 )
             )

@@ -23,6 +23,7 @@ from .domain import Block, Section
 _md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 _TAG = re.compile(r"<[^>]*>")
+_LINKED = re.compile(r"<a\b.*?</a>", re.IGNORECASE | re.DOTALL)
 _WS = re.compile(r"\s+")
 # Words that may surround a link in a section that only points elsewhere
 # ("link: [helm](./helm)", "See [the notes](./helm).").
@@ -136,14 +137,17 @@ def _doctoc_lines(tokens: list[Token]) -> set[int]:
 # --------------------------------------------------------------------------- text
 
 
-def inline_text(tok: Token) -> str:
-    """Plain text of an inline token: link and emphasis markup removed,
-    code spans kept, soft breaks kept as newlines (for line numbers)."""
+def inline_text(tok: Token, *, code_marks: bool = False) -> str:
+    """Plain text of an inline token: link and emphasis markup removed, code
+    spans kept (in backticks with `code_marks`: answers show them as code),
+    soft breaks kept as newlines (for line numbers)."""
     if tok.type != "inline":
         return ""
     out: list[str] = []
     for child in tok.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type == "code_inline" and code_marks:
+            out.append(f"`{child.content}`")
+        elif child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
@@ -157,15 +161,31 @@ def inline_text(tok: Token) -> str:
 def _blocks_of(body: Sequence[Token]) -> list[Block]:
     blocks: list[Block] = []
     in_item = 0  # inside a list item (lists nest)
+    row: list[str] | None = None  # cells of the table row being read
+    row_line, in_head = 0, False
     for tok in body:
         if tok.type == "list_item_open":
             in_item += 1
         elif tok.type == "list_item_close":
             in_item -= 1
-        elif tok.type == "inline" and tok.map:
-            text = inline_text(tok).strip()
+        elif tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open":
+            row, row_line = [], (tok.map[0] + 1 if tok.map else row_line)
+        elif tok.type == "tr_close" and row is not None:
+            # A table row reads as one line ("Downtime per year | 52min 35.7s"):
+            # the header as text, each row as an item of the list it heads.
+            text = " | ".join(c for c in row if c)
             if text:
-                blocks.append(Block("item" if in_item else "text", text, tok.map[0] + 1))
+                blocks.append(Block("text" if in_head else "item", text, row_line))
+            row = None
+        elif tok.type == "inline" and row is not None:
+            row.append(inline_text(tok, code_marks=True).strip())
+        elif tok.type == "inline" and tok.map:
+            text = inline_text(tok, code_marks=True).strip()
+            if text:
+                kind = "link" if _only_a_link(tok) else "item" if in_item else "text"
+                blocks.append(Block(kind, text, tok.map[0] + 1))
         elif tok.type in ("fence", "code_block") and tok.map:
             code = tok.content.rstrip("\n")
             if code.strip():
@@ -174,8 +194,31 @@ def _blocks_of(body: Sequence[Token]) -> list[Block]:
         elif tok.type == "html_block" and tok.map:
             text = _WS.sub(" ", _TAG.sub(" ", tok.content)).strip()
             if text:
-                blocks.append(Block("text", text, tok.map[0] + 1))
+                blocks.append(Block(_html_kind(tok.content), text, tok.map[0] + 1))
     return blocks
+
+
+def _only_a_link(tok: Token) -> bool:
+    """A paragraph or list item that is nothing but a link ("[Title](url)"):
+    a reference to read elsewhere, not something the notes say."""
+    children = [
+        c for c in tok.children or () if not (c.type == "text" and not c.content.strip(" -–—:,."))
+    ]
+    return (
+        len(children) >= 3
+        and children[0].type == "link_open"
+        and children[-1].type == "link_close"
+        and sum(c.type == "link_open" for c in children) == 1
+    )
+
+
+def _html_kind(html: str) -> str:
+    """An image with its caption ("Source: CAP theorem revisited") is a figure:
+    kept for display, but it says nothing an answer could quote."""
+    if not re.search(r"<(?:img|a)\b", html, re.IGNORECASE):
+        return "text"
+    said = _TAG.sub(" ", _LINKED.sub(" ", html))
+    return "figure" if len(said.split()) < 3 else "text"
 
 
 def _with_status(section: Section) -> Section:

@@ -1,52 +1,91 @@
-"""Hybrid retrieval: dense (FAISS), lexical (BM25) and project names, fused
-per section; then the decision whether the notes cover the question at all.
+"""Hybrid retrieval: candidates from the meaning of the question (FAISS), its
+words (BM25) and the project names it mentions; each candidate section
+described by a few signals and ranked by their fitted combination; then the
+decision whether the notes answer the question at all.
 
-Scores are fused by value, not by rank: a section's dense cosine, plus its
-BM25 score relative to the best one for this question, plus its name score.
-Rank fusion would throw away what abstention needs (how close the best
-match really is).
+Both decisions are linear in the signals with weights fitted on question sets
+of several note collections (index/weights.py says how). Ranking compares
+sections for one question; abstention compares the best section's absolute
+evidence across questions, so it has signals of its own (how close the
+closest sentence is, which of the question's words the section lacks).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import weights
 from .domain import Hit, Section
+from .embed import QueryEncoding
 from .markdown import section_text
 from .names import NameIndex
+from .spelling import Speller
 from .store import LoadedIndex
 from .text import QUESTION_WORDS, compounds, query_terms, stem, terms, words
+from .words import everyday
 
-W_LEXICAL = 0.30
-W_NAME = 0.45
-DEPRECATED_PENALTY = 0.05  # between equals, the notes on what is current come first
-DENSE_CANDIDATES = 256
+DENSE_CANDIDATES = 128  # passages
+LEXICAL_CANDIDATES = 48  # sections
+# Units that are only pointers elsewhere say nothing about what a section covers.
+_REFERENCE_KINDS = ("link",)
+_WORD = re.compile(r"\w+")
 
-# Does the question fall within the notes? It names a project the notes have a
-# heading for, or its meaning is close to a passage's, helped by how many of
-# its words the section has (cosine alone is poorly calibrated).
-FOUND_NAME = 0.35
-FOUND_EVIDENCE = 0.47
-FOUND_DENSE_FLOOR = 0.30  # words alone (say, in a URL) are not enough
-W_COVERAGE = 0.35
-# A question about something the notes never mention by name ("what is
-# Linkerd?") needs a passage that means nearly the same thing.
-FOUND_DENSE_UNKNOWN_NAME = 0.55
+RANK_FEATURES = (
+    "dense",  # cosine of the question and the section's best passage
+    "sentence",  # cosine of the question and the section's closest sentence or snippet
+    "heading",  # cosine of the question and the heading path as read with the section
+    "lexical",  # BM25 of what was asked beyond a project's name, relative to the best
+    "title",  # IDF-weighted share of the question's words in the heading path and folders
+    "coverage",  # IDF-weighted share of the question's words anywhere in the section
+    "name",  # the question names the project the section is about
+    "deprecated",
+    "reference",  # share of the section that is only links to read elsewhere
+)
+FOUND_FEATURES = (
+    "sentence",
+    "residual",  # the closest sentence to what is asked beyond the words of the section's headings
+    "coverage",
+    "name",
+    "unknown",  # name-like words of the question the notes never mention
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the searcher reads it."""
+
+    text: str  # as asked
+    search_text: str  # with misspelt words of the notes corrected: what is embedded
+    terms: tuple[str, ...]  # subject words, stemmed
+    named: frozenset[str] = frozenset()  # stemmed words that named a project
+    unknown: tuple[str, ...] = ()  # name-like words the notes never mention
+    corrections: tuple[tuple[str, str], ...] = ()
+    name_scores: dict[int, float] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
 class SearchResult:
     hits: tuple[Hit, ...]
     found: bool
-    reason: str  # what made it found: "name", "meaning", "words"; "" when not
+    reason: str  # what made it found: "name", "meaning"; "" when not
     terms: tuple[str, ...]  # the question's subject words, stemmed
     coverage: float  # share of the question's words (IDF-weighted) in the best section
     named: frozenset[str] = frozenset()  # stemmed words of the question that named a project
+    confidence: float = 0.0  # the fitted probability that the best section answers
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Sections worth ranking for one question, with their signals."""
+
+    ids: np.ndarray  # section indexes
+    features: np.ndarray  # (len(ids), len(RANK_FEATURES))
 
 
 class Searcher:
@@ -54,98 +93,218 @@ class Searcher:
         self, loaded: LoadedIndex, common_word: Callable[[str], bool] = lambda w: True
     ) -> None:
         self.loaded = loaded
-        self.common_word = common_word
+        # Known whole to the model, or an everyday English word: not a name.
+        self.common_word = lambda w: common_word(w) or everyday(w)
         self.sections: tuple[Section, ...] = loaded.sections
+        n_sec = len(self.sections)
         index_of = {s.id: i for i, s in enumerate(self.sections)}
         self.passage_section = np.asarray(
             [index_of[p.section_id] for p in loaded.passages], dtype=np.int64
         )
+        # Passages and units are written section by section: ranges per section.
+        self.passage_range = _ranges(self.passage_section, n_sec)
+        unit_section = np.asarray([index_of[u.section_id] for u in loaded.units], dtype=np.int64)
+        self.unit_range = _ranges(unit_section, n_sec)
+        self.unit_counts = (self.unit_range[:, 1] - self.unit_range[:, 0]).astype(np.float32)
+        reference = np.zeros(n_sec, dtype=np.float32)
+        self.unit_says = np.ones(len(loaded.units), dtype=bool)  # not just a pointer elsewhere
+        for j, (u, sec) in enumerate(zip(loaded.units, unit_section, strict=True)):
+            if u.kind in _REFERENCE_KINDS:
+                reference[sec] += 1
+                self.unit_says[j] = False
+        self.reference = reference / np.maximum(self.unit_counts, 1)
+
         texts = [section_text(s) for s in self.sections]
         self.names = NameIndex(self.sections, texts)
+        self.title_terms = [frozenset(terms(s.context_path)) for s in self.sections]
         self.section_terms = [
-            frozenset(terms(" ".join(s.path) + " " + t))
+            frozenset(terms(s.context_path + " " + t))
             for s, t in zip(self.sections, texts, strict=True)
         ]
         df: dict[str, int] = defaultdict(int)
         for ts in self.section_terms:
             for t in ts:
                 df[t] += 1
-        n = max(1, len(self.sections))
+        n = max(1, n_sec)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.unknown_idf = math.log(1 + n)  # a word the notes never use weighs most
+        self.speller = Speller(
+            (words(s.context_path + " " + t) for s, t in zip(self.sections, texts, strict=True)),
+            self.common_word,
+        )
         self.by_source: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.sections):
             self.by_source[s.source].append(i)
-        # Link-only sections whose notes are in the corpus, with those notes' sections.
-        self.links = [
-            (i, np.asarray(self.by_source[s.link_resolved]))
-            for i, s in enumerate(self.sections)
-            if s.link_resolved and self.by_source.get(s.link_resolved)
-        ]
+        # Link-only sections whose notes are in the corpus step aside for those notes.
+        self.stepped_aside = np.zeros(n_sec, dtype=bool)
+        for i, s in enumerate(self.sections):
+            if s.link_resolved and any(
+                self.passage_range[j, 1] > self.passage_range[j, 0]
+                for j in self.by_source.get(s.link_resolved, ())
+            ):
+                self.stepped_aside[i] = True
         self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
-        self.has_passages = np.zeros(len(self.sections), dtype=bool)
-        self.has_passages[self.passage_section] = True
+        self.has_passages = self.passage_range[:, 1] > self.passage_range[:, 0]
+        self.rank_weights = np.asarray([weights.RANK[f] for f in RANK_FEATURES], np.float32)
+        self.found_weights = np.asarray([weights.FOUND[f] for f in FOUND_FEATURES], np.float32)
 
-    def search(self, question: str, qvec: np.ndarray, top_k: int = 3) -> SearchResult:
+    # ------------------------------------------------------------------ the question
+
+    def read(self, question: str) -> Query:
+        """Correct misspelt words of the notes, find named projects and the
+        question's subject words."""
+        corrections = []
+        text = question
+        for w in dict.fromkeys(words(question)):
+            fixed = None if w in QUESTION_WORDS else self.speller.correct(w)
+            if fixed:
+                corrections.append((w, fixed))
+        if corrections:
+            fixes = dict(corrections)
+            text = _WORD.sub(lambda m: fixes.get(m.group().lower(), m.group()), question)
+        qterms = tuple(query_terms(text))
+        qterms += tuple(c for c in compounds(text) if c in self.idf and c not in qterms)
+        name_scores, named_words = self.names.match(text)
+        return Query(
+            text=question,
+            search_text=text,
+            terms=qterms,
+            named=frozenset(terms(" ".join(named_words))),
+            unknown=tuple(self.unknown_names(text)),
+            corrections=tuple(corrections),
+            name_scores=name_scores,
+        )
+
+    # ------------------------------------------------------------------ searching
+
+    def search(self, query: Query, enc: QueryEncoding, top_k: int = 3) -> SearchResult:
+        cands = self.candidates(query, enc.vector)
+        if len(cands.ids) == 0:
+            return SearchResult((), False, "", query.terms, 0.0)
+        scores = cands.features @ self.rank_weights
+        k = min(len(scores), max(top_k, 1) * 3)
+        order = np.argsort(-scores, kind="stable")[:k]
+        col = {f: j for j, f in enumerate(RANK_FEATURES)}
+        hits = tuple(
+            Hit(
+                self.sections[cands.ids[j]],
+                float(scores[j]),
+                float(cands.features[j, col["dense"]]),
+                float(cands.features[j, col["lexical"]]),
+                float(cands.features[j, col["name"]]),
+            )
+            for j in order
+        )
+        top = order[0]
+        found_x = self.found_features(query, enc, cands.features[top], int(cands.ids[top]))
+        confidence = _sigmoid(weights.FOUND_BIAS + float(found_x @ self.found_weights))
+        found = confidence >= weights.FOUND_THRESHOLD
+        reason = "" if not found else "name" if hits[0].name >= weights.NAMED else "meaning"
+        coverage = float(cands.features[top, col["coverage"]])
+        return SearchResult(hits, found, reason, query.terms, coverage, query.named, confidence)
+
+    def candidates(self, query: Query, qvec: np.ndarray) -> Candidates:
+        """The sections near the question by meaning, by words or by name, and
+        their RANK_FEATURES."""
         n_sec = len(self.sections)
-        qterms = tuple(query_terms(question))
-        qterms += tuple(c for c in compounds(question) if c in self.idf and c not in qterms)
         if n_sec == 0 or len(self.passage_section) == 0:
-            return SearchResult((), False, "", qterms, 0.0)
-
-        dense = np.zeros(n_sec, dtype=np.float32)
+            return Candidates(np.zeros(0, np.int64), np.zeros((0, len(RANK_FEATURES)), np.float32))
+        qvec = np.asarray(qvec, dtype=np.float32).reshape(1, -1)
         k = min(len(self.passage_section), DENSE_CANDIDATES)
-        sims, ids = self.loaded.dense.search(qvec.reshape(1, -1).astype(np.float32), k)
-        ok = ids[0] >= 0
-        np.maximum.at(dense, self.passage_section[ids[0][ok]], sims[0][ok])
-
-        name = np.zeros(n_sec, dtype=np.float32)
-        name_scores, named_words = self.names.match(question)
-        for i, score in name_scores.items():
-            name[i] = score
-        named = frozenset(terms(" ".join(named_words)))
+        _, ids = self.loaded.dense.search(qvec, k)
+        pool = set(self.passage_section[ids[0][ids[0] >= 0]].tolist())
 
         # The project's name counts once, as a name; BM25 weighs what else was asked
         # (else every section that repeats the name outranks the one on the topic).
         lexical = np.zeros(n_sec, dtype=np.float32)
-        asked = [t for t in qterms if t not in named] or list(qterms)
-        if asked and self.loaded.bm25 is not None:
-            raw = self._bm25(asked)
-            if raw is not None and raw.max() > 0:
-                np.maximum.at(lexical, self.passage_section, raw / raw.max())
-
-        fused = dense + W_LEXICAL * lexical + W_NAME * name - DEPRECATED_PENALTY * self.deprecated
-        fused[~self.has_passages] = -1.0
-        self._without_resolved_links(fused)
-
-        k = min(len(fused), max(top_k, 1) * 3)
-        top_ids = np.argpartition(-fused, k - 1)[:k]
-        order = top_ids[np.argsort(-fused[top_ids])]
-        hits = tuple(
-            Hit(
-                self.sections[i],
-                float(fused[i]),
-                float(dense[i]),
-                float(lexical[i]),
-                float(name[i]),
-            )
-            for i in order
-            if fused[i] > 0
+        asked = [t for t in query.terms if t not in query.named] or list(query.terms)
+        raw = self._bm25(asked) if asked and self.loaded.bm25 is not None else None
+        if raw is not None and raw.max() > 0:
+            np.maximum.at(lexical, self.passage_section, raw / raw.max())
+            top_lex = np.argpartition(-lexical, min(LEXICAL_CANDIDATES, n_sec) - 1)
+            pool.update(int(i) for i in top_lex[:LEXICAL_CANDIDATES] if lexical[i] > 0)
+        pool.update(query.name_scores)
+        ids_arr = np.asarray(
+            sorted(i for i in pool if self.has_passages[i] and not self.stepped_aside[i]),
+            dtype=np.int64,
         )
-        if not hits:
-            return SearchResult((), False, "", qterms, 0.0)
-        top = hits[0]
-        coverage = self.coverage(qterms, order[0])
-        reason = ""
-        if float(name.max()) >= FOUND_NAME:
-            reason = "name"
-        elif (
-            top.dense >= FOUND_DENSE_FLOOR
-            and top.dense + W_COVERAGE * coverage >= FOUND_EVIDENCE
-            and (top.dense >= FOUND_DENSE_UNKNOWN_NAME or not self.unknown_names(question))
-        ):
-            reason = "meaning"
-        return SearchResult(hits, bool(reason), reason, qterms, coverage, named)
+        q = qvec[0]
+        feats = np.zeros((len(ids_arr), len(RANK_FEATURES)), dtype=np.float32)
+        feats[:, 0] = self._best_of(self.passage_range, self.loaded.passage_vectors, ids_arr, q)
+        feats[:, 1] = self._best_of(
+            self.unit_range, self.loaded.unit_vectors, ids_arr, q, self.unit_says
+        )
+        feats[:, 2] = self._best_of(self.passage_range, self.loaded.heading_vectors, ids_arr, q)
+        feats[:, 3] = lexical[ids_arr]
+        feats[:, 4] = [self.share(query.terms, self.title_terms[i]) for i in ids_arr]
+        feats[:, 5] = [self.share(query.terms, self.section_terms[i]) for i in ids_arr]
+        feats[:, 6] = [query.name_scores.get(int(i), 0.0) for i in ids_arr]
+        feats[:, 7] = self.deprecated[ids_arr]
+        feats[:, 8] = self.reference[ids_arr]
+        return Candidates(ids_arr, feats)
+
+    def found_features(
+        self, query: Query, enc: QueryEncoding, rank_x: np.ndarray, section: int
+    ) -> np.ndarray:
+        """FOUND_FEATURES of the best section for this question."""
+        col = {f: j for j, f in enumerate(RANK_FEATURES)}
+        sentence = float(rank_x[col["sentence"]])
+        return np.asarray(
+            [
+                sentence,
+                self._residual(query, enc, section, sentence),
+                rank_x[col["coverage"]],
+                float(max(query.name_scores.values(), default=0.0)),
+                min(len(query.unknown), 2),
+            ],
+            dtype=np.float32,
+        )
+
+    def _residual(self, query: Query, enc: QueryEncoding, section: int, sentence: float) -> float:
+        """How close the section's closest sentence is to the question without
+        the words its headings and folders share with it: "run a test script
+        automatically" of "can git bisect run a test script automatically?"
+        against a note on git bisect. Pooled from the question's own token
+        vectors: no second encoding."""
+        context = self.title_terms[section]
+        spans = [
+            (m.start(), m.end())
+            for m in _WORD.finditer(query.search_text)
+            if m.group().lower() not in QUESTION_WORDS and stem(m.group().lower()) not in context
+        ]
+        start, end = self.unit_range[section]
+        says = self.unit_says[start:end]
+        if not spans or not says.any():
+            return sentence  # nothing asked beyond the headings: no evidence either way
+        rest = enc.pool_together(spans)
+        if rest is None:
+            return sentence
+        sims = np.asarray(self.loaded.unit_vectors[start:end], dtype=np.float32) @ rest
+        return float(sims[says].max())
+
+    @staticmethod
+    def _best_of(
+        ranges: np.ndarray,
+        vectors: np.ndarray,
+        sections: np.ndarray,
+        q: np.ndarray,
+        valid: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Per section, the best cosine of the question with its rows of
+        `vectors` (those marked `valid`)."""
+        starts, ends = ranges[sections, 0], ranges[sections, 1]
+        lengths = ends - starts
+        if len(sections) == 0 or lengths.sum() == 0:
+            return np.zeros(len(sections), np.float32)
+        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        sims = np.asarray(vectors[rows], dtype=np.float32) @ q
+        if valid is not None:
+            sims[~valid[rows]] = -1.0
+        out = np.full(len(sections), -1.0, dtype=np.float32)
+        nonempty = lengths > 0
+        offsets = np.concatenate(([0], np.cumsum(lengths[nonempty])[:-1]))
+        out[nonempty] = np.maximum.reduceat(sims, offsets)
+        return out
 
     def _bm25(self, qterms: list[str]) -> np.ndarray | None:
         vocab = self.loaded.bm25.vocab_dict
@@ -175,18 +334,30 @@ class Searcher:
                 forms.append(word[:-2])
         return any(stem(f) in self.idf for f in forms)
 
-    def coverage(self, qterms: tuple[str, ...], section: int) -> float:
-        """IDF-weighted share of the question's words that the section has."""
+    def share(self, qterms: tuple[str, ...], have: frozenset[str]) -> float:
+        """IDF-weighted share of the question's words in `have`."""
         if not qterms:
             return 0.0
-        have = self.section_terms[section]
         total = sum(self.idf.get(t, self.unknown_idf) for t in qterms)
         got = sum(self.idf.get(t, self.unknown_idf) for t in qterms if t in have)
         return got / total if total else 0.0
 
-    def _without_resolved_links(self, fused: np.ndarray) -> None:
-        """A section that only links to notes in the corpus steps aside: it has
-        nothing to cite, and those notes answer to its name (see names.py)."""
-        for i, targets in self.links:
-            if self.has_passages[targets].any():
-                fused[i] = -1.0
+    def coverage(self, qterms: tuple[str, ...], section: int) -> float:
+        return self.share(qterms, self.section_terms[section])
+
+
+def _ranges(owner: np.ndarray, n: int) -> np.ndarray:
+    """(n, 2) start/end rows per owner, for rows grouped by owner in order."""
+    out = np.zeros((n, 2), dtype=np.int64)
+    if len(owner) == 0:
+        return out
+    change = np.flatnonzero(np.diff(owner)) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [len(owner)]))
+    out[owner[starts], 0] = starts
+    out[owner[starts], 1] = ends
+    return out
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))

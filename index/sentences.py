@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pysbd
@@ -17,11 +18,16 @@ def _segmenter() -> pysbd.Segmenter:
     return seg
 
 
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs covering `text`, in order."""
     if len(text) < 40 or not any(c in text for c in ".!?"):
         return [(0, text)]
-    # Soft line breaks are not sentence ends; same length keeps offsets valid.
-    spans = _segmenter().segment(text.replace("\n", " "))
-    out = [(s.start, s.sent) for s in spans if s.sent.strip()]
+    # Soft line breaks are not sentence ends, nor are dots in code spans
+    # (`.gitconfig`, `2 != 4`); masks of the same length keep offsets valid.
+    masked = _CODE_SPAN.sub(lambda m: "x" * len(m.group()), text.replace("\n", " "))
+    spans = _segmenter().segment(masked)
+    out = [(s.start, text[s.start : s.end]) for s in spans if s.sent.strip()]
     return out or [(0, text)]

@@ -8,6 +8,8 @@
         passages.jsonl           what was embedded, with its content hash
         units.jsonl              sentences (and code snippets) answers are extracted from
         passage_vectors.npy      float32 (passages x dim), normalized
+        heading_vectors.npy      float16 (passages x dim): each passage's heading path,
+                                 pooled from its tokens as read with the passage
         unit_vectors.npy         float16 (units x dim), normalized
         dense.faiss              FAISS index over the passage vectors
         bm25/                    bm25s's own files over the same passages
@@ -47,7 +49,7 @@ from .domain import (
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 LOCK = ".lock"
 KEEP_VERSIONS = 2  # the live one and the one before it
@@ -103,6 +105,7 @@ class LoadedIndex:
     passages: tuple[Passage, ...]
     units: tuple[Unit, ...]
     passage_vectors: np.ndarray
+    heading_vectors: np.ndarray
     unit_vectors: np.ndarray
     dense: Any  # faiss.Index
     bm25: Any  # bm25s.BM25
@@ -225,6 +228,7 @@ def write_version(
     passages: list[Passage],
     units: list[Unit],
     passage_vectors: np.ndarray,
+    heading_vectors: np.ndarray,
     unit_vectors: np.ndarray,
     dense: Any,
     bm25: Any,
@@ -238,6 +242,7 @@ def write_version(
     # Sentence vectors only rank a section's sentences: half precision is
     # plenty, and they are most of the index (and of its memory).
     np.save(tmp / "unit_vectors.npy", unit_vectors.astype(np.float16), allow_pickle=False)
+    np.save(tmp / "heading_vectors.npy", heading_vectors.astype(np.float16), allow_pickle=False)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     if bm25 is not None:
         bm25.save(str(tmp / "bm25"), show_progress=False)
@@ -358,6 +363,7 @@ def _load_version(index_dir: Path, version: str, expect_model: str | None) -> Lo
         passages = tuple(Passage(**d) for d in _read_jsonl(path / "passages.jsonl"))
         units = tuple(Unit(**d) for d in _read_jsonl(path / "units.jsonl"))
         pvec = np.load(path / "passage_vectors.npy", allow_pickle=False)
+        hvec = np.load(path / "heading_vectors.npy", allow_pickle=False)
         uvec = np.load(path / "unit_vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(path / "dense.faiss"))
         bm25 = _load_bm25(path / "bm25") if passages else None
@@ -370,6 +376,7 @@ def _load_version(index_dir: Path, version: str, expect_model: str | None) -> Lo
         len(passages) == manifest.counts.get("passages")
         and pvec.shape == (len(passages), manifest.dim)
         and uvec.shape == (len(units), manifest.dim)
+        and hvec.shape == pvec.shape
         and dense.ntotal == len(passages)
         and len(sections) == manifest.counts.get("sections")
     )
@@ -378,7 +385,9 @@ def _load_version(index_dir: Path, version: str, expect_model: str | None) -> Lo
             f"index at {index_dir} is inconsistent (counts differ from its manifest); "
             "rebuild it with `notesbot index`"
         )
-    return LoadedIndex(version, path, manifest, sections, passages, units, pvec, uvec, dense, bm25)
+    return LoadedIndex(
+        version, path, manifest, sections, passages, units, pvec, hvec, uvec, dense, bm25
+    )
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.embed import QueryEncoding
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -50,6 +52,11 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vec(text)
+
+    def encode_query(self, text: str) -> QueryEncoding:
+        spans = tuple((m.start(), m.end()) for m in re.finditer(r"\w+", text))
+        tokens = np.stack([self._vec(text[s:e]) for s, e in spans]) if spans else np.zeros((0, self.dim))
+        return QueryEncoding(self._vec(text), tokens.astype(np.float32), spans)
 
     def embed_passages(
         self,

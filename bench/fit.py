@@ -1,0 +1,359 @@
+"""Fit the weights of index/weights.py on the question sets of several note
+collections, and say how well they carry over to a collection left out.
+
+    scripts/fit              # fit, cross-validate by collection, print
+    scripts/fit --write      # and rewrite index/weights.py
+
+Ranking: a listwise logistic model (softmax over a question's candidate
+sections; the acceptable sections are the target). Abstention: a logistic
+regression of "the notes answer this" on the best section's evidence, its
+threshold set where covered and out-of-scope questions are told apart best
+(balanced accuracy). Both with a little L2, so that few questions cannot pull
+a weight far. Collections absent from this machine are left out (and said).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from index.answer import UNIT_FEATURES, _parts, render
+from index.config import IndexConfig
+from index.engine import Engine
+from index.evaluate import Question, load_questions
+from index.intent import intent_of
+from index.search import FOUND_FEATURES, RANK_FEATURES
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TUNE = ROOT / "bench" / "questions"
+L2_RANK = 0.002
+L2_FOUND = 0.05
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    corpus: Path
+    questions: tuple[Path, ...]
+
+
+# The tuning questions of each collection (never the held-out ones).
+COLLECTIONS = (
+    Collection(
+        "shipped",
+        ROOT / "corpus",
+        (SHARED / "eval" / "dev.jsonl", TUNE / "tune.jsonl"),
+    ),
+    Collection(
+        "til",
+        SHARED / "corpora" / "til",
+        (SHARED / "eval" / "til-dev.jsonl", TUNE / "til-tune.jsonl"),
+    ),
+    Collection(
+        "system-design",
+        SHARED / "corpora" / "system-design",
+        (SHARED / "eval" / "system-design-dev.jsonl", TUNE / "system-design-tune.jsonl"),
+    ),
+)
+
+
+@dataclass
+class Sample:
+    collection: str
+    question: Question
+    features: np.ndarray  # (candidates, RANK_FEATURES)
+    positive: np.ndarray  # bool per candidate: an acceptable section
+    found_x: list[np.ndarray]  # FOUND_FEATURES for each candidate as the best one
+    unit_x: np.ndarray | None = None  # UNIT_FEATURES of the expected section's units
+    unit_ok: np.ndarray | None = None  # bool per unit: its answer has an `answer_has`
+
+
+def index_dir(name: str) -> Path:
+    """Where the project's own tools keep each collection's index (git-ignored)."""
+    return ROOT / "data" / ("index" if name == "shipped" else f"{name}-index")
+
+
+def gather(collections: Sequence[Collection]) -> list[Sample]:
+    from index.build import build_index
+
+    samples = []
+    for c in collections:
+        if not c.corpus.is_dir():
+            print(f"fit: {c.name}: {c.corpus} is not here; left out", file=sys.stderr)
+            continue
+        config = IndexConfig(c.corpus, index_dir(c.name))
+        build_index(config)
+        engine = Engine.open(config)
+        searcher = engine._snapshot.searcher
+        for path in c.questions:
+            if not path.exists():
+                print(f"fit: {path} is not here; left out", file=sys.stderr)
+                continue
+            for q in load_questions(path):
+                query = searcher.read(q.question)
+                enc = engine.embedder.encode_query(query.search_text)
+                cands = searcher.candidates(query, enc.vector)
+                want = {t.casefold() for t in q.expect}
+                positive = np.asarray(
+                    [
+                        searcher.sections[i].title.casefold() in want
+                        and (q.expect_source in (None, searcher.sections[i].source))
+                        for i in cands.ids
+                    ],
+                    dtype=bool,
+                )
+                found_x = [
+                    searcher.found_features(query, enc, cands.features[j], int(i))
+                    for j, i in enumerate(cands.ids)
+                ]
+                sample = Sample(c.name, q, cands.features, positive, found_x)
+                if q.answer_has and positive.any():
+                    _unit_data(engine, sample, cands.ids[positive.argmax()], query, enc.vector)
+                samples.append(sample)
+    return samples
+
+
+def _unit_data(engine: Engine, sample: Sample, section: int, query: object, qvec: object) -> None:
+    """What each unit of the expected section would answer, composed as the
+    engine composes it, and whether that contains what the question wants."""
+    snap = engine._snapshot
+    ex = snap.extractor
+    sec = snap.searcher.sections[section]
+    ids = ex.eligible(sec)
+    if not ids:
+        return
+    asked = set(query.terms)  # type: ignore[attr-defined]
+    focus = asked - query.named or asked  # type: ignore[attr-defined]
+    intent = intent_of(sample.question.question)
+    sample.unit_x = ex.unit_features(ids, qvec, focus, intent)  # type: ignore[arg-type]
+    want = [k.casefold() for k in sample.question.answer_has]
+    ok = []
+    for k in range(len(ids)):
+        text = render(_parts([snap.loaded.units[i] for i in ex.readable(ids, k, intent)]))
+        ok.append(any(w in text.casefold() for w in want))
+    sample.unit_ok = np.asarray(ok, dtype=bool)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def fit_softmax(data: list[tuple[np.ndarray, np.ndarray]], w0: np.ndarray, l2: float) -> np.ndarray:
+    """Weights that put the target rows first: softmax cross-entropy over each
+    list of rows, the targets' probabilities summed."""
+    dim = len(w0)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros(dim)
+        for x, pos in data:
+            z = x @ w
+            z = z - z.max()
+            p = np.exp(z)
+            p /= p.sum()
+            ppos = p[pos].sum()
+            total -= np.log(max(ppos, 1e-12))
+            # d(-log sum_pos p)/dw = E_p[x] - E_{p|pos}[x]
+            grad += p @ x - (p[pos] @ x[pos]) / max(ppos, 1e-12)
+        n = max(len(data), 1)
+        return total / n + l2 * float(w @ w), grad / n + 2 * l2 * w
+
+    return np.asarray(minimize(loss, w0, jac=True, method="L-BFGS-B").x)
+
+
+def fit_units(samples: Sequence[Sample]) -> np.ndarray:
+    data = [
+        (s.unit_x, s.unit_ok)
+        for s in samples
+        if s.unit_x is not None and s.unit_ok is not None and s.unit_ok.any()
+    ]
+    w0 = np.zeros(len(UNIT_FEATURES))
+    w0[UNIT_FEATURES.index("sim")] = 1.0
+    return fit_softmax(data, w0, L2_RANK)  # type: ignore[arg-type]
+
+
+def unit_figures(samples: Sequence[Sample], w: np.ndarray) -> tuple[int, int]:
+    """Questions whose best unit's answer has what was asked, of those that can."""
+    data = [s for s in samples if s.unit_x is not None and s.unit_ok is not None]
+    good = sum(bool(s.unit_ok[int(np.argmax(s.unit_x @ w))]) for s in data)  # type: ignore[index,operator]
+    return good, sum(bool(s.unit_ok.any()) for s in data)  # type: ignore[union-attr]
+
+
+def fit_rank(samples: Sequence[Sample]) -> np.ndarray:
+    data = [(s.features, s.positive) for s in samples if s.question.found and s.positive.any()]
+    w0 = np.zeros(len(RANK_FEATURES))
+    w0[RANK_FEATURES.index("dense")] = 1.0
+    return fit_softmax(data, w0, L2_RANK)
+
+
+def ranked(sample: Sample, w: np.ndarray) -> np.ndarray:
+    return np.argsort(-(sample.features @ w), kind="stable")
+
+
+# --------------------------------------------------------------------------- abstention
+
+
+def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray, float, float]:
+    x = np.asarray([s.found_x[ranked(s, w_rank)[0]] for s in samples if len(s.found_x)])
+    y = np.asarray([s.question.found for s in samples if len(s.found_x)], dtype=float)
+    # Each class weighs the same in all: there are fewer out-of-scope questions.
+    cw = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+    dim = x.shape[1]
+
+    def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = wb[:dim], wb[dim]
+        z = x @ w + b
+        p = 1 / (1 + np.exp(-z))
+        eps = 1e-12
+        ll = -(cw * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))).sum()
+        g = cw * (p - y)
+        return ll + L2_FOUND * float(w @ w) / len(y), np.concatenate(
+            [x.T @ g + 2 * L2_FOUND * w / len(y), [g.sum()]]
+        )
+
+    res = minimize(loss, np.zeros(dim + 1), jac=True, method="L-BFGS-B")
+    w, b = res.x[:dim], float(res.x[dim])
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    threshold = best_threshold(p, y)
+    return w, b, threshold
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """Where covered questions answered and out-of-scope ones declined are best
+    balanced; between two equally good cuts, the middle of the gap."""
+    cuts = np.unique(np.concatenate(([0.0, 1.0], p)))
+    scores = []
+    for t in cuts:
+        tpr = ((p >= t) & (y == 1)).sum() / max((y == 1).sum(), 1)
+        tnr = ((p < t) & (y == 0)).sum() / max((y == 0).sum(), 1)
+        scores.append(tpr + tnr)
+    best = max(scores)
+    i = scores.index(best)
+    j = i
+    while j + 1 < len(cuts) and scores[j + 1] == best:
+        j += 1
+    lo = cuts[i - 1] if i > 0 else cuts[i]
+    return float((lo + cuts[j]) / 2) if j == i else float((cuts[i] + cuts[j]) / 2)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def figures(
+    samples: Sequence[Sample], w_rank: np.ndarray, w_found: np.ndarray, b: float, t: float
+) -> dict[str, float]:
+    covered = [s for s in samples if s.question.found]
+    out_scope = [s for s in samples if not s.question.found]
+
+    def answered(s: Sample) -> bool:
+        if not len(s.found_x):
+            return False
+        x = s.found_x[ranked(s, w_rank)[0]]
+        return bool(1 / (1 + np.exp(-(x @ w_found + b))) >= t)
+
+    def hit(s: Sample, k: int) -> bool:
+        return bool(answered(s) and s.positive[ranked(s, w_rank)[:k]].any())
+
+    return {
+        "questions": len(samples),
+        "rank@1": round(
+            sum(bool(s.positive[ranked(s, w_rank)[:1]].any()) for s in covered)
+            / max(len(covered), 1),
+            3,
+        ),
+        "in candidates": sum(bool(s.positive.any()) for s in covered),
+        "hit@1": round(sum(hit(s, 1) for s in covered) / max(len(covered), 1), 3),
+        "hit@3": round(sum(hit(s, 3) for s in covered) / max(len(covered), 1), 3),
+        "covered declined": sum(not answered(s) for s in covered),
+        "covered": len(covered),
+        "out-of-scope declined": sum(not answered(s) for s in out_scope),
+        "out-of-scope": len(out_scope),
+    }
+
+
+def fit_all(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray, float, float]:
+    w_rank = fit_rank(samples)
+    w_found, b, t = fit_found(samples, w_rank)
+    return w_rank, w_found, b, t
+
+
+def _dict(names: Sequence[str], values: np.ndarray) -> str:
+    return "\n".join(f'    "{f}": {w:.3f},' for f, w in zip(names, values, strict=True))
+
+
+def render_weights(
+    w_rank: np.ndarray, w_found: np.ndarray, b: float, t: float, w_unit: np.ndarray, note: str
+) -> str:
+    rank, found, unit = (
+        _dict(RANK_FEATURES, w_rank),
+        _dict(FOUND_FEATURES, w_found),
+        _dict(UNIT_FEATURES, w_unit),
+    )
+    return f'''"""Every fitted number of retrieval, abstention and answer extraction, in one place.
+
+Written by `scripts/fit` (bench/fit.py) on {dt.date.today().isoformat()}, from the
+tuning questions of {note}.
+Do not edit by hand; change the signals or the questions and fit again.
+"""
+
+# Section ranking: a linear score of index/search.py's RANK_FEATURES, fitted
+# as a softmax over each question's candidates (acceptable sections = target).
+RANK = {{
+{rank}
+}}
+# Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
+# of the best section; answered when the probability reaches FOUND_THRESHOLD
+# (the cut that best balances covered answered and out-of-scope declined).
+FOUND = {{
+{found}
+}}
+FOUND_BIAS = {b:.3f}
+FOUND_THRESHOLD = {t:.3f}
+NAMED = 0.35  # a name score from which an answer is said to come from the name (display only)
+# Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
+# as a softmax over the expected section's units (target: the units whose
+# answer, composed as the engine composes it, has what the question wants).
+UNIT = {{
+{unit}
+}}
+'''
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/fit", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="rewrite index/weights.py")
+    args = parser.parse_args(argv)
+    samples = gather(COLLECTIONS)
+    names = sorted({s.collection for s in samples})
+    print("cross-validation (fitted without the collection, scored on it):")
+    for name in names:
+        train = [s for s in samples if s.collection != name]
+        test = [s for s in samples if s.collection == name]
+        if len({s.collection for s in train}) == 0:
+            continue
+        print(f"  {name:14} {json.dumps(figures(test, *fit_all(train)))}")
+    w_rank, w_found, b, t = fit_all(samples)
+    print("answers (best unit's answer has what was asked), cross-validated and fitted on all:")
+    w_unit = fit_units(samples)
+    for name in names:
+        test = [s for s in samples if s.collection == name]
+        cv = unit_figures(test, fit_units([s for s in samples if s.collection != name]))
+        print(f"  {name:14} {cv[0]}/{cv[1]}  {'%d/%d' % unit_figures(test, w_unit)}")
+    print("fitted on all:")
+    for name in names:
+        test = [s for s in samples if s.collection == name]
+        print(f"  {name:14} {json.dumps(figures(test, w_rank, w_found, b, t))}")
+    counts = ", ".join(f"{n} ({sum(s.collection == n for s in samples)})" for n in names)
+    text = render_weights(w_rank, w_found, b, t, w_unit, f"{counts} questions")
+    print(text)
+    if args.write:
+        (ROOT / "index" / "weights.py").write_text(text)
+        print("wrote index/weights.py")
+    return 0

@@ -1,0 +1,63 @@
+"""Misspelt words of the notes, corrected before searching ("grpah databse"
+→ "graph database", "availabilty" → "availability").
+
+Only a word that is neither a word of the notes nor a word the model knows
+whole is corrected, and only to a word of the notes within one typing slip
+(two for long words) with the same first letter: everyday words the notes
+don't use ("bake") and names of things they don't cover ("linkerd") are
+left alone, so that a question the notes don't answer is not bent into one
+they do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 4
+LONG_WORD = 8  # from this length, two slips are allowed
+SHORT_TARGETS = frozenset({"how", "who", "why", "what", "when", "where", "which", "the", "and"})
+
+
+class Speller:
+    def __init__(self, texts: Iterable[list[str]], known_whole: Callable[[str], bool]) -> None:
+        self.df: Counter[str] = Counter()
+        for words in texts:
+            self.df.update({w for w in words if w.isalpha()})
+        self.known_whole = known_whole
+        # By first letter and length: a slip keeps the first letter and
+        # changes the length by at most the slips allowed.
+        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for w in self.df:
+            if len(w) >= MIN_LENGTH - 1:
+                self._buckets[w[0], len(w)].append(w)
+
+    def correct(self, word: str) -> str | None:
+        """The word of the notes `word` is a misspelling of, or None."""
+        if len(word) == MIN_LENGTH - 1 and word not in SHORT_TARGETS:
+            # Three letters: only a slip of a question's own words ("hwo").
+            same_start = sorted(w for w in SHORT_TARGETS if w[0] == word[0])
+            near = process.extract(word, same_start, scorer=OSA.distance, score_cutoff=1)
+            return near[0][0] if near else None
+        if (
+            len(word) < MIN_LENGTH
+            or not word.isalpha()
+            or word in self.df
+            or self.known_whole(word)
+        ):
+            return None
+        limit = 2 if len(word) >= LONG_WORD else 1
+        choices = [
+            w
+            for n in range(len(word) - limit, len(word) + limit + 1)
+            for w in self._buckets.get((word[0], n), ())
+        ]
+        near = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not near:
+            return None
+        best = min(d for _, d, _ in near)
+        # Between equally near words, the one the notes use most.
+        return max((w for w, d, _ in near if d == best), key=lambda w: (self.df[w], w))
