@@ -25,18 +25,20 @@ import numpy as np
 
 from . import weights
 from .domain import Answer, AnswerPart, Citation, Hit, Section, note_url
+from .embed import QueryEncoding
 from .intent import COMPARE, DEFINE, HOWTO, LIST, intent_of
-from .search import SearchResult
+from .search import Query, SearchResult
 from .store import LoadedIndex, Unit
 from .text import terms
 
 NOT_FOUND = "This is not in the notes."
-MAX_TEXT_CHARS = 400  # one sentence or item, clipped beyond
+MAX_TEXT_CHARS = 450  # one sentence or item, clipped beyond; a paragraph's sentences together
 MAX_CODE_LINES = 16  # one snippet, clipped beyond (the whole is one click away)
 MAX_ANSWER_CHARS = 900
 CITE_RELATIVE = 0.8  # cite further sections scoring at least this share of the best
 ANNOUNCED_UNITS = 4  # at most this many list items or snippets after "...:"
 PARAGRAPH_LINES = 3  # a sentence this few lines after another continues its paragraph
+PROSE_SENTENCES = 3  # at most this many sentences of one paragraph
 
 UNIT_FEATURES = (
     "sim",  # cosine of the question and the unit
@@ -49,6 +51,8 @@ UNIT_FEATURES = (
     "position",  # 0 at the section's start, 1 at its end
     "announces",  # a sentence ending in ':' (says little by itself)
     "continued",  # a snippet right after another one (often its output)
+    "need",  # cosine of the unit and the question's last sentence (what it asks for)
+    "echo",  # the unit repeats code or a quote of the question: the problem, not the fix
 )
 
 _LABEL = re.compile(r"^(?:\*?(?:references?|see also|more|links?)\*?:?|to use:?)$", re.IGNORECASE)
@@ -64,6 +68,42 @@ _REPLACE_CUE = re.compile(
 )
 _INLINE_CODE = re.compile(r"`[^`]+`")
 _SKIP_KINDS = ("link", "figure")
+
+
+_QUOTED = re.compile(r"'([^']{6,})'|\"([^\"]{6,})\"|`([^`]{4,})`|“([^”]{6,})”")
+_CODE_TOKEN = re.compile(r"\S*[._:/()=\[\]]\S*")
+_ASKS = re.compile(r"[^.?!—]+[?]|[^.?!—]+$")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as answer extraction reads it."""
+
+    question: str
+    intent: str
+    focus: frozenset[str]  # subject words beyond a project's name, stemmed
+    vector: np.ndarray
+    need: np.ndarray  # the question's last sentence, pooled from its token vectors
+    echoes: tuple[str, ...]  # quotes and code of the question, lower-cased
+
+    @classmethod
+    def read(cls, question: str, enc: QueryEncoding, result: SearchResult) -> Asked:
+        asked = set(result.terms)
+        # The project's name is in every sentence about it: what else was asked?
+        focus = frozenset(asked - result.named or asked)
+        text = question
+        spans = [m.span() for m in _ASKS.finditer(text) if len(m.group().split()) >= 2]
+        need = enc.pool_together(spans[-1:]) if spans else None
+        echoes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+        echoes += [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text) if len(t) >= 8]
+        return cls(
+            question,
+            intent_of(question),
+            focus,
+            enc.vector,
+            enc.vector if need is None else need,
+            tuple(e.lower() for e in echoes if e.strip()),
+        )
 
 
 @dataclass(frozen=True)
@@ -91,16 +131,13 @@ class Extractor:
     def eligible(self, section: Section) -> list[int]:
         return [i for i in self.by_section.get(section.id, []) if self._eligible(i)]
 
-    def unit_features(
-        self,
-        ids: list[int],
-        qvec: np.ndarray,
-        focus: set[str],
-        intent: str,
-    ) -> np.ndarray:
+    def unit_features(self, ids: list[int], asked: Asked) -> np.ndarray:
         """UNIT_FEATURES of a section's eligible units."""
         units = self.loaded.units
-        sims = np.asarray(self.loaded.unit_vectors[ids], dtype=np.float32) @ qvec
+        focus, intent = asked.focus, asked.intent
+        vectors = np.asarray(self.loaded.unit_vectors[ids], dtype=np.float32)
+        sims = vectors @ asked.vector
+        needs = vectors @ asked.need
         n = len(ids)
         x = np.zeros((n, len(UNIT_FEATURES)), dtype=np.float32)
         for k, i in enumerate(ids):
@@ -122,28 +159,24 @@ class Extractor:
             x[k, 7] = k / (n - 1) if n > 1 else 0.0
             x[k, 8] = not code and u.text.rstrip().endswith(":")
             x[k, 9] = code and k > 0 and units[ids[k - 1]].kind == "code"
+            x[k, 10] = needs[k]
+            x[k, 11] = any(e in u.text.lower() for e in asked.echoes)
         return x
 
-    def choose(
-        self, section: Section, question: str, qvec: np.ndarray, result: SearchResult
-    ) -> Choice | None:
+    def choose(self, section: Section, asked: Asked) -> Choice | None:
         """The units of `section` that answer the question."""
         ids = self.eligible(section)
         if not ids:
             return None
-        asked = set(result.terms)
-        # The project's name is in every sentence about it: what else was asked?
-        focus = asked - result.named or asked
-        intent = intent_of(question)
-        x = self.unit_features(ids, qvec, focus, intent)
+        x = self.unit_features(ids, asked)
         scores = x @ self.weights
-        if any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked):
+        if any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked.focus):
             # "What replaces X?": the sentence that says so.
             scores += np.asarray(
                 [0.5 * bool(_REPLACE_CUE.search(self.loaded.units[i].text)) for i in ids]
             )
         k = int(np.argmax(scores))
-        return Choice(tuple(self.readable(ids, k, intent)), ids[k], float(scores[k]))
+        return Choice(tuple(self.readable(ids, k, asked.intent)), ids[k], float(scores[k]))
 
     # ------------------------------------------------------------------ composing
 
@@ -173,18 +206,24 @@ class Extractor:
             return self._announced(ids, k, out)
         if intent in (DEFINE, LIST) and k + 1 < len(ids) and units[ids[k + 1]].kind == "item":
             return self._announced(ids, k, out)
-        if k + 1 < len(ids) and self._same_paragraph(ids[k], ids[k + 1]):
-            # Prose reads better, and answers more often, two sentences at a time.
-            out.append(ids[k + 1])
+        # Prose reads better, and answers more often, a few sentences at a time:
+        # the rest of the paragraph, up to PROSE_SENTENCES and MAX_TEXT_CHARS.
+        size = sum(len(units[i].text) for i in out)
+        j = k + 1
+        while (
+            j < len(ids)
+            and len(out) < PROSE_SENTENCES
+            and self._same_paragraph(ids[j - 1], ids[j])
+            and size + len(units[ids[j]].text) <= MAX_TEXT_CHARS
+        ):
+            out.append(ids[j])
+            size += len(units[ids[j]].text)
+            j += 1
         return out
 
     def _same_paragraph(self, a: int, b: int) -> bool:
         ua, ub = self.loaded.units[a], self.loaded.units[b]
-        return (
-            ua.kind == ub.kind == "text"
-            and 0 <= ub.line - ua.line <= PARAGRAPH_LINES
-            and len(ua.text) + len(ub.text) <= MAX_TEXT_CHARS
-        )
+        return ua.kind == ub.kind == "text" and 0 <= ub.line - ua.line <= PARAGRAPH_LINES
 
     def _fence(self, ids: list[int], k: int) -> tuple[int, int]:
         """Positions of the first and last steps of the code block the step at
@@ -259,13 +298,14 @@ class Extractor:
 
 
 def compose_answer(
-    question: str,
-    qvec: np.ndarray,
+    query: Query,
+    enc: QueryEncoding,
     result: SearchResult,
     extractor: Extractor,
     base_url: str | None,
     top_k: int,
 ) -> Answer:
+    question = query.text
     if not result.found or not result.hits:
         return not_found(question)
     hits = _cited(result.hits, top_k)
@@ -288,12 +328,13 @@ def compose_answer(
 
     units = extractor.loaded.units
     chosen: list[int] = []
-    choice = extractor.choose(best, question, qvec, result)
+    asked = Asked.read(query.search_text, enc, result)
+    choice = extractor.choose(best, asked)
     if choice is not None:
         chosen = list(choice.units)
-    if intent_of(question) == COMPARE and len(hits) > 1 and choice is not None:
+    if asked.intent == COMPARE and len(hits) > 1 and choice is not None:
         # "X vs Y": what the notes say of the other side too.
-        other = extractor.choose(hits[1].section, question, qvec, result)
+        other = extractor.choose(hits[1].section, asked)
         if other is not None and not set(other.units) & set(chosen):
             chosen += list(other.units)
     parts = _parts([units[i] for i in chosen]) or (AnswerPart("text", best.title),)

@@ -138,9 +138,7 @@ class Engine:
         t1 = time.perf_counter()
         result = snap.searcher.search(query, enc, top_k=top_k)
         t2 = time.perf_counter()
-        answer = compose_answer(
-            question, enc.vector, result, snap.extractor, self.config.base_url, top_k
-        )
+        answer = compose_answer(query, enc, result, snap.extractor, self.config.base_url, top_k)
         t3 = time.perf_counter()
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000

@@ -30,8 +30,8 @@ from .store import LoadedIndex
 from .text import QUESTION_WORDS, compounds, query_terms, stem, terms, words
 from .words import everyday
 
-DENSE_CANDIDATES = 128  # passages
-LEXICAL_CANDIDATES = 48  # sections
+DENSE_CANDIDATES = 64  # passages
+LEXICAL_CANDIDATES = 24  # sections
 # Units that are only pointers elsewhere say nothing about what a section covers.
 _REFERENCE_KINDS = ("link",)
 _WORD = re.compile(r"\w+")
@@ -39,6 +39,7 @@ _WORD = re.compile(r"\w+")
 RANK_FEATURES = (
     "dense",  # cosine of the question and the section's best passage
     "sentence",  # cosine of the question and the section's closest sentence or snippet
+    "sentences",  # the mean of its three closest: a section about it says it more than once
     "heading",  # cosine of the question and the heading path as read with the section
     "lexical",  # BM25 of what was asked beyond a project's name, relative to the best
     "title",  # IDF-weighted share of the question's words in the heading path and folders
@@ -46,6 +47,7 @@ RANK_FEATURES = (
     "name",  # the question names the project the section is about
     "deprecated",
     "reference",  # share of the section that is only links to read elsewhere
+    "size",  # log of the section's sentences: the best of many matches more by chance
 )
 FOUND_FEATURES = (
     "sentence",
@@ -113,6 +115,7 @@ class Searcher:
                 reference[sec] += 1
                 self.unit_says[j] = False
         self.reference = reference / np.maximum(self.unit_counts, 1)
+        self.size = np.log1p(self.unit_counts) / np.log(100)
 
         texts = [section_text(s) for s in self.sections]
         self.names = NameIndex(self.sections, texts)
@@ -231,16 +234,16 @@ class Searcher:
         q = qvec[0]
         feats = np.zeros((len(ids_arr), len(RANK_FEATURES)), dtype=np.float32)
         feats[:, 0] = self._best_of(self.passage_range, self.loaded.passage_vectors, ids_arr, q)
-        feats[:, 1] = self._best_of(
-            self.unit_range, self.loaded.unit_vectors, ids_arr, q, self.unit_says
-        )
-        feats[:, 2] = self._best_of(self.passage_range, self.loaded.heading_vectors, ids_arr, q)
-        feats[:, 3] = lexical[ids_arr]
-        feats[:, 4] = [self.share(query.terms, self.title_terms[i]) for i in ids_arr]
-        feats[:, 5] = [self.share(query.terms, self.section_terms[i]) for i in ids_arr]
-        feats[:, 6] = [query.name_scores.get(int(i), 0.0) for i in ids_arr]
-        feats[:, 7] = self.deprecated[ids_arr]
-        feats[:, 8] = self.reference[ids_arr]
+        feats[:, 1], feats[:, 2] = self._closest_units(ids_arr, q)
+        feats[:, 3] = self._best_of(self.passage_range, self.loaded.heading_vectors, ids_arr, q)
+        feats[:, 4] = lexical[ids_arr]
+        weighted = self._weighted(query.terms)
+        feats[:, 5] = [_share(weighted, self.title_terms[i]) for i in ids_arr]
+        feats[:, 6] = [_share(weighted, self.section_terms[i]) for i in ids_arr]
+        feats[:, 7] = [query.name_scores.get(int(i), 0.0) for i in ids_arr]
+        feats[:, 8] = self.deprecated[ids_arr]
+        feats[:, 9] = self.reference[ids_arr]
+        feats[:, 10] = self.size[ids_arr]
         return Candidates(ids_arr, feats)
 
     def found_features(
@@ -281,6 +284,30 @@ class Searcher:
             return sentence
         sims = np.asarray(self.loaded.unit_vectors[start:end], dtype=np.float32) @ rest
         return float(sims[says].max())
+
+    def _closest_units(self, sections: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per section, the best cosine of the question with its sentences and
+        snippets (not its bare links), and the mean of the best three."""
+        starts, ends = self.unit_range[sections, 0], self.unit_range[sections, 1]
+        best = np.full(len(sections), -1.0, dtype=np.float32)
+        top3 = best.copy()
+        if len(sections) == 0 or (ends - starts).sum() == 0:
+            return best, top3
+        owner = np.repeat(np.arange(len(sections)), ends - starts)
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        sims = np.asarray(self.loaded.unit_vectors[rows], dtype=np.float32) @ q
+        sims[~self.unit_says[rows]] = -1.0
+        order = np.lexsort((-sims, owner))  # by section, best first
+        owner, sims = owner[order], sims[order]
+        first = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+        rank = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
+        best[owner[first]] = sims[first]
+        kept = rank < 3
+        sums = np.bincount(owner[kept], weights=sims[kept], minlength=len(sections))
+        counts = np.bincount(owner[kept], minlength=len(sections))
+        has = counts > 0
+        top3[has] = sums[has] / counts[has]
+        return best, top3
 
     @staticmethod
     def _best_of(
@@ -334,16 +361,19 @@ class Searcher:
                 forms.append(word[:-2])
         return any(stem(f) in self.idf for f in forms)
 
-    def share(self, qterms: tuple[str, ...], have: frozenset[str]) -> float:
-        """IDF-weighted share of the question's words in `have`."""
-        if not qterms:
-            return 0.0
-        total = sum(self.idf.get(t, self.unknown_idf) for t in qterms)
-        got = sum(self.idf.get(t, self.unknown_idf) for t in qterms if t in have)
-        return got / total if total else 0.0
+    def _weighted(self, qterms: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+        """The question's words with their IDF shares (summing to 1)."""
+        idf = [self.idf.get(t, self.unknown_idf) for t in qterms]
+        total = sum(idf)
+        return tuple((t, w / total) for t, w in zip(qterms, idf, strict=True)) if total else ()
 
     def coverage(self, qterms: tuple[str, ...], section: int) -> float:
-        return self.share(qterms, self.section_terms[section])
+        """IDF-weighted share of the question's words in the section."""
+        return _share(self._weighted(qterms), self.section_terms[section])
+
+
+def _share(weighted: tuple[tuple[str, float], ...], have: frozenset[str]) -> float:
+    return sum(w for t, w in weighted if t in have)
 
 
 def _ranges(owner: np.ndarray, n: int) -> np.ndarray:
