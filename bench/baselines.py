@@ -16,6 +16,9 @@ interface with the notesbot adapter (bench.systems):
   limit), FAISS IndexFlatIP on normalized vectors (= cosine). It abstains
   when the top cosine is below a fixed 0.3, a common rule of thumb for this
   model, not tuned on the question files.
+- RRFBaseline: the two fused by reciprocal rank (k=60, the usual constant),
+  the hybrid a user would build next; it abstains when the dense part does
+  (rank fusion keeps no score to decide on).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from .sections import Section, load_sections
 from .systems import Outcome, Ranked
 
 DENSE_ABSTAIN_BELOW = 0.3
+RRF_K = 60
+FUSION_DEPTH = 50  # results taken from each part before fusing
 
 
 def default_model_path() -> str:
@@ -61,7 +66,8 @@ class BM25Baseline:
     def from_dir(cls, root: Path) -> BM25Baseline:
         return cls(load_sections(root))
 
-    def search(self, question: str, k: int = 3) -> Ranked:
+    def top(self, question: str, k: int = 3) -> list[tuple[int, float]]:
+        """(section index, score), best first."""
         tokens = self._bm25s.tokenize(
             [question], stopwords="en", stemmer=self._stemmer, show_progress=False
         )
@@ -69,11 +75,10 @@ class BM25Baseline:
             return []
         k = min(k, len(self.sections))
         docs, scores = self._retriever.retrieve(tokens, k=k, show_progress=False)
-        return [
-            (self.sections[int(d)].title, self.sections[int(d)].source, float(sc))
-            for d, sc in zip(docs[0], scores[0], strict=True)
-            if sc > 0
-        ]
+        return [(int(d), float(sc)) for d, sc in zip(docs[0], scores[0], strict=True) if sc > 0]
+
+    def search(self, question: str, k: int = 3) -> Ranked:
+        return _ranked(self.sections, self.top(question, k))
 
     def abstains(self, question: str) -> bool:
         return not self.search(question, 1)
@@ -115,13 +120,13 @@ class DenseBaseline:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def search(self, question: str, k: int = 3) -> Ranked:
+    def top(self, question: str, k: int = 3) -> list[tuple[int, float]]:
+        """(section index, cosine), best first."""
         scores, ids = self._index.search(self._encode([question]), min(k, len(self.sections)))
-        return [
-            (self.sections[int(i)].title, self.sections[int(i)].source, float(sc))
-            for sc, i in zip(scores[0], ids[0], strict=True)
-            if i >= 0
-        ]
+        return [(int(i), float(sc)) for sc, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+    def search(self, question: str, k: int = 3) -> Ranked:
+        return _ranked(self.sections, self.top(question, k))
 
     def abstains(self, question: str) -> bool:
         top = self.search(question, 1)
@@ -132,3 +137,32 @@ class DenseBaseline:
         if not ranked or ranked[0][2] < self.threshold:
             return Outcome([], True)
         return Outcome(ranked, False)
+
+
+class RRFBaseline:
+    name = "rrf"
+
+    def __init__(self, bm25: BM25Baseline, dense: DenseBaseline) -> None:
+        self.bm25, self.dense = bm25, dense
+        self.sections = bm25.sections
+
+    def query(self, question: str, k: int = 3) -> Outcome:
+        dense = self.dense.top(question, FUSION_DEPTH)
+        if not dense or dense[0][1] < self.dense.threshold:
+            return Outcome([], True)
+        fused: dict[int, float] = {}
+        for part in (self.bm25.top(question, FUSION_DEPTH), dense):
+            for rank, (i, _) in enumerate(part, 1):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
+        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return Outcome(_ranked(self.sections, best), False)
+
+    def search(self, question: str, k: int = 3) -> Ranked:
+        return self.query(question, k).ranked
+
+    def abstains(self, question: str) -> bool:
+        return self.query(question).abstained
+
+
+def _ranked(sections: Sequence[Section], top: list[tuple[int, float]]) -> Ranked:
+    return [(sections[i].title, sections[i].source, score) for i, score in top]

@@ -21,16 +21,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
-from index.answer import UNIT_FEATURES, _parts, render
+from index.answer import UNIT_FEATURES, Asked, _parts, render
 from index.config import IndexConfig
 from index.engine import Engine
 from index.evaluate import Question, load_questions
-from index.intent import intent_of
-from index.search import FOUND_FEATURES, RANK_FEATURES
+from index.search import FOUND_FEATURES, RANK_FEATURES, Query
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -117,12 +117,12 @@ def gather(collections: Sequence[Collection]) -> list[Sample]:
                 ]
                 sample = Sample(c.name, q, cands.features, positive, found_x)
                 if q.answer_has and positive.any():
-                    _unit_data(engine, sample, cands.ids[positive.argmax()], query, enc.vector)
+                    _unit_data(engine, sample, int(cands.ids[positive.argmax()]), query, enc)
                 samples.append(sample)
     return samples
 
 
-def _unit_data(engine: Engine, sample: Sample, section: int, query: object, qvec: object) -> None:
+def _unit_data(engine: Engine, sample: Sample, section: int, query: Query, enc: Any) -> None:
     """What each unit of the expected section would answer, composed as the
     engine composes it, and whether that contains what the question wants."""
     snap = engine._snapshot
@@ -131,14 +131,13 @@ def _unit_data(engine: Engine, sample: Sample, section: int, query: object, qvec
     ids = ex.eligible(sec)
     if not ids:
         return
-    asked = set(query.terms)  # type: ignore[attr-defined]
-    focus = asked - query.named or asked  # type: ignore[attr-defined]
-    intent = intent_of(sample.question.question)
-    sample.unit_x = ex.unit_features(ids, qvec, focus, intent)  # type: ignore[arg-type]
+    result = snap.searcher.search(query, enc)
+    asked = Asked.read(query.search_text, enc, result)
+    sample.unit_x = ex.unit_features(ids, asked)
     want = [k.casefold() for k in sample.question.answer_has]
     ok = []
     for k in range(len(ids)):
-        text = render(_parts([snap.loaded.units[i] for i in ex.readable(ids, k, intent)]))
+        text = render(_parts([snap.loaded.units[i] for i in ex.readable(ids, k, asked.intent)]))
         ok.append(any(w in text.casefold() for w in want))
     sample.unit_ok = np.asarray(ok, dtype=bool)
 
@@ -345,7 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         test = [s for s in samples if s.collection == name]
         cv = unit_figures(test, fit_units([s for s in samples if s.collection != name]))
-        print(f"  {name:14} {cv[0]}/{cv[1]}  {'%d/%d' % unit_figures(test, w_unit)}")
+        fitted = unit_figures(test, w_unit)
+        print(f"  {name:14} {cv[0]}/{cv[1]}  {fitted[0]}/{fitted[1]}")
     print("fitted on all:")
     for name in names:
         test = [s for s in samples if s.collection == name]

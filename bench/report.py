@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SYSTEMS = ("notesbot", "bm25", "dense")
+SYSTEMS = ("notesbot", "bm25", "dense", "rrf")
 LABELS = {
     "notesbot": "notesbot",
     "bm25": "BM25 only (sections)",
     "dense": "dense only (FAISS flat, sections)",
+    "rrf": "RRF of BM25 and dense",
 }
 
 
@@ -67,9 +68,12 @@ def render(results: dict[str, Any], scaling: dict[str, Any] | None, plot_name: s
         "",
         "notesbot against what a team would build in an afternoon, measured in one run on the",
         "same notes and questions: **BM25 only** over heading sections (bm25s, English stopwords,",
-        "PyStemmer) and **dense only** (the same all-MiniLM-L6-v2 model through",
-        "sentence-transformers, one vector per heading section, FAISS `IndexFlatIP`). Sections for",
-        "the baselines are cut with markdown-it-py heading tokens (`bench/sections.py`).",
+        "PyStemmer), **dense only** (the same all-MiniLM-L6-v2 model through",
+        "sentence-transformers, one vector per heading section, FAISS `IndexFlatIP`) and **RRF**",
+        "of the two (reciprocal rank fusion, k=60). Sections for the baselines are cut with",
+        "markdown-it-py heading tokens (`bench/sections.py`). Besides the shipped notes, the real",
+        "collections in `../shared/corpora` (til: 1,873 short how-to notes in topic folders;",
+        "system-design: the System Design Primer) are each indexed and asked their dev questions.",
         "",
         *machine_lines(meta),
         "",
@@ -129,6 +133,21 @@ def render(results: dict[str, Any], scaling: dict[str, Any] | None, plot_name: s
         "in any section.",
         "",
     ]
+
+    by_corpus = results.get("latency_by_corpus") or {}
+    if by_corpus:
+        lines += [
+            "notesbot's warm latency per collection (all its questions, median of the passes):"
+        ]
+        lines += [""]
+        lines += _table(
+            ["notes", "questions", "p50 ms", "p95 ms"],
+            [
+                [c, str(v["n"]), _num(v["p50_ms"], "{:.1f}"), _num(v["p95_ms"], "{:.1f}")]
+                for c, v in by_corpus.items()
+            ],
+        )
+        lines += [""]
 
     lines += ["### By kind of question", ""]
     lines += ["hit@1 per kind (for *out-of-scope*: abstention).", ""]
@@ -403,11 +422,11 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
     sets = list(dict.fromkeys(q["set"] for q in results["quality"]))
     by = {(q["set"], q["system"]): q for q in results["quality"]}
-    colors = {"notesbot": "#2b6cb0", "bm25": "#dd6b20", "dense": "#38a169"}
+    colors = {"notesbot": "#2b6cb0", "bm25": "#dd6b20", "dense": "#38a169", "rrf": "#805ad5"}
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [3, 1.3]})
     width = 0.8 / len(SYSTEMS)
     for i, system in enumerate(SYSTEMS):
-        xs = [j + (i - 1) * width for j in range(len(sets))]
+        xs = [j + (i - (len(SYSTEMS) - 1) / 2) * width for j in range(len(sets))]
         ys = [100 * by[(s, system)]["hit1"] if (s, system) in by else 0 for s in sets]
         bars = ax1.bar(xs, ys, width, label=LABELS[system], color=colors[system])
         ax1.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
@@ -424,7 +443,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     bars = ax2.bar(range(len(SYSTEMS)), p50, color=[colors[s] for s in SYSTEMS], label="p50")
     ax2.scatter(range(len(SYSTEMS)), p95, color="black", marker="_", s=300, label="p95", zorder=3)
     ax2.bar_label(bars, fmt="%.1f", fontsize=8, padding=1)
-    ax2.set_xticks(range(len(SYSTEMS)), ["notesbot", "BM25", "dense"])
+    ax2.set_xticks(range(len(SYSTEMS)), ["notesbot", "BM25", "dense", "RRF"])
     ax2.set_ylabel("ms per question")
     ax2.set_title("Query latency (all questions)")
     ax2.legend(fontsize=8)

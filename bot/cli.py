@@ -227,7 +227,7 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 def format_answer(answer: Answer) -> str:
     if not answer.found:
         return f"{answer.text} Browse what they cover with `notesbot categories`."
-    lines = [answer.text]
+    lines = [answer_body(answer)]
     if answer.citations:
         lines += ["", "Sources:"]
         for n, c in enumerate(answer.citations, 1):
@@ -237,6 +237,23 @@ def format_answer(answer: Answer) -> str:
     if answer.note and answer.note.startswith(("http://", "https://")):
         lines.append(f"  notes: {answer.note}")
     return "\n".join(lines)
+
+
+def answer_body(answer: Answer) -> str:
+    """The answer as a terminal shows it: snippets fenced as code."""
+    if not answer.parts:
+        return answer.text
+    out: list[str] = []
+    for p in answer.parts:
+        if p.kind == "code":
+            out += ["```", p.text, "```"]
+        elif p.kind == "item":
+            out.append(f"- {p.text}")
+        elif out and not out[-1].endswith((":", "```")) and not out[-1].startswith("- "):
+            out[-1] += f" {p.text}"
+        else:
+            out.append(p.text)
+    return "\n".join(out)
 
 
 def cmd_categories(args: argparse.Namespace, settings: Settings) -> int:

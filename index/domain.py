@@ -108,7 +108,7 @@ class Hit:
     """A section retrieved for a question, with the signals that put it there."""
 
     section: Section
-    score: float
+    score: float  # how likely it is the section that answers, among the candidates
     dense: float = 0.0
     lexical: float = 0.0
     name: float = 0.0

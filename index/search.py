@@ -185,13 +185,17 @@ class Searcher:
         if len(cands.ids) == 0:
             return SearchResult((), False, "", query.terms, 0.0)
         scores = cands.features @ self.rank_weights
+        # The ranking was fitted as a softmax over the candidates: its
+        # probabilities say how sure it is of each section (citations show them).
+        prob = np.exp(scores - scores.max())
+        prob /= prob.sum()
         k = min(len(scores), max(top_k, 1) * 3)
         order = np.argsort(-scores, kind="stable")[:k]
         col = {f: j for j, f in enumerate(RANK_FEATURES)}
         hits = tuple(
             Hit(
                 self.sections[cands.ids[j]],
-                float(scores[j]),
+                float(prob[j]),
                 float(cands.features[j, col["dense"]]),
                 float(cands.features[j, col["lexical"]]),
                 float(cands.features[j, col["name"]]),
