@@ -90,6 +90,13 @@ class Metrics:
         self.errors = Counter(
             "notesbot_errors", "Failures answered with an apology or logged", ["kind"], registry=r
         )
+        # reason: signature (not signed by Slack), body (signed, but unreadable)
+        self.rejected = Counter(
+            "notesbot_rejected_requests",
+            "Requests to /slack/events refused before reaching the bot",
+            ["reason"],
+            registry=r,
+        )
         self.duplicates = Counter(
             "notesbot_duplicate_deliveries",
             "Event deliveries ignored because the event was already handled",
