@@ -34,6 +34,7 @@ ACTION_FEEDBACK_DOWN = "notes_feedback_down"
 ACTION_SHOW_SECTION = "notes_show_section"  # + "_<n>": action ids are unique per message
 
 APOLOGY = "Sorry, I couldn't search the notes just now. Please try again in a minute."
+NOT_POSTED = "Sorry, I couldn't post my reply here just now. Please try again in a minute."
 
 
 @dataclass(frozen=True)
