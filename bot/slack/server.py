@@ -59,7 +59,7 @@ SPARE_FILES = 256  # descriptors kept for the index, the model and Slack calls
 # "²", and int() of 400 digits overflows the age check).
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 MAX_AGE_S = 5 * 60  # Slack's advice: older (or as far ahead) is a replay
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/'\"]+/)*([^\s/'\";,)]+)")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~:/])/(?:[^\s/'\"]+/)*([^\s/'\";,)]+)")
 REJECTIONS_LOG_EVERY_S = 60.0
 
 
