@@ -145,11 +145,10 @@ def serve(
         return 1
     try:
         if socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from .socket_mode import connect
 
-            handler = SocketModeHandler(app, secret(settings.slack_app_token))
             try:
-                handler.connect()
+                handler = connect(app, secret(settings.slack_app_token) or "")
             except (SlackClientError, OSError) as exc:
                 _error(f"Socket Mode could not connect with SLACK_APP_TOKEN: {slack_error(exc)}")
                 return 1
