@@ -165,7 +165,7 @@ def open_engine(settings: Settings, *, corpus_given: bool = False) -> Engine:
     Without the notes folder, an existing index still answers (an image may
     ship the index alone), unless the folder was asked for explicitly."""
     from index.build import build_index
-    from index.domain import IndexLocked
+    from index.domain import IndexLocked, IndexReadOnly
     from index.engine import Engine
 
     config = settings.index_config()
@@ -179,6 +179,10 @@ def open_engine(settings: Settings, *, corpus_given: bool = False) -> Engine:
                 print(f"notesbot: {report.summary()}", file=sys.stderr)
         except IndexLocked:
             log.warning("another build is updating the index; answering from the current one")
+        except IndexReadOnly as exc:
+            if first:
+                raise
+            log.warning("%s; answering from it", exc)
     return Engine.open(config)
 
 

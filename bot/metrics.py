@@ -90,6 +90,20 @@ class Metrics:
         self.errors = Counter(
             "notesbot_errors", "Failures answered with an apology or logged", ["kind"], registry=r
         )
+        # reason: rate_limited (429), server_error (500/503), connection
+        self.slack_retries = Counter(
+            "notesbot_slack_retries",
+            "Slack Web API calls retried, by why",
+            ["reason"],
+            registry=r,
+        )
+        # reason: signature (not signed by Slack), body (signed, but unreadable)
+        self.rejected = Counter(
+            "notesbot_rejected_requests",
+            "Requests to /slack/events refused before reaching the bot",
+            ["reason"],
+            registry=r,
+        )
         self.duplicates = Counter(
             "notesbot_duplicate_deliveries",
             "Event deliveries ignored because the event was already handled",

@@ -7,6 +7,7 @@ or embedded and the live version stays as it is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,7 +22,15 @@ import numpy as np
 
 from .config import IndexConfig
 from .corpus import Corpus, read_corpus
-from .domain import Block, BuildReport, IndexCorrupt, IndexMismatch, NotesbotError, Section
+from .domain import (
+    Block,
+    BuildReport,
+    IndexCorrupt,
+    IndexMismatch,
+    IndexReadOnly,
+    NotesbotError,
+    Section,
+)
 from .embed import Embedder, load_embedder, model_id
 from .markdown import parse_note, resolve_link
 from .store import (
@@ -74,32 +83,22 @@ def build_index(
     corpus = read_corpus(config.corpus_dir)
     want_model = embedder.model_id if embedder is not None else model_id(config.model)
     index_type = config.index_type
-    with build_lock(config.index_dir, wait=wait):
-        live = current_version(config.index_dir)
-        old_manifest = _live_manifest(config.index_dir, live)
-        if (
-            not force
-            and old_manifest is not None
-            and old_manifest.model == want_model
-            and old_manifest.corpus_hash == corpus.digest
-            and old_manifest.index_type == index_type
-            and old_manifest.pipeline == PIPELINE_VERSION
-        ):
+    with contextlib.ExitStack() as locked:
+        try:
+            locked.enter_context(build_lock(config.index_dir, wait=wait))
+        except IndexReadOnly as exc:
+            # A replica on a read-only volume: nothing to do while it is current.
+            report = None if force else _unchanged(config, corpus, want_model, t0)
+            if report is not None:
+                return report
+            if current_version(config.index_dir) is None:
+                raise IndexReadOnly(f"{exc}, and has no index to answer from") from None
+            raise IndexReadOnly(f"{exc}, and older than the notes") from None
+        report = None if force else _unchanged(config, corpus, want_model, t0)
+        if report is not None:
             prune(config.index_dir)
-            counts = old_manifest.counts
-            return BuildReport(
-                files=len(corpus.files),
-                sections=counts.get("sections", 0),
-                passages=counts.get("passages", 0),
-                added=0,
-                changed=0,
-                removed=0,
-                embedded=0,
-                seconds=time.perf_counter() - t0,
-                version=live or "",
-                unchanged=True,
-                skipped=corpus.skipped,
-            )
+            return report
+        live = current_version(config.index_dir)
 
         if embedder is None:
             embedder = load_embedder(config.model, config.model_cache_dir)
@@ -153,6 +152,37 @@ def build_index(
         seconds=time.perf_counter() - t0,
         version=name,
         unchanged=False,
+        skipped=corpus.skipped,
+    )
+
+
+def _unchanged(
+    config: IndexConfig, corpus: Corpus, want_model: str, t0: float
+) -> BuildReport | None:
+    """The report of a build with nothing to do, or None when the live
+    version is not of these notes, this model and this way of cutting them."""
+    live = current_version(config.index_dir)
+    manifest = _live_manifest(config.index_dir, live)
+    if not (
+        manifest is not None
+        and manifest.model == want_model
+        and manifest.corpus_hash == corpus.digest
+        and manifest.index_type == config.index_type
+        and manifest.pipeline == PIPELINE_VERSION
+    ):
+        return None
+    counts = manifest.counts
+    return BuildReport(
+        files=len(corpus.files),
+        sections=counts.get("sections", 0),
+        passages=counts.get("passages", 0),
+        added=0,
+        changed=0,
+        removed=0,
+        embedded=0,
+        seconds=time.perf_counter() - t0,
+        version=live or "",
+        unchanged=True,
         skipped=corpus.skipped,
     )
 

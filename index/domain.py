@@ -226,5 +226,10 @@ class IndexLocked(NotesbotError):
     """Another build holds the lock."""
 
 
+class IndexReadOnly(NotesbotError):
+    """The index folder can't be written (a read-only volume, another
+    user's files): it can still be read."""
+
+
 class ModelUnavailable(NotesbotError):
     pass

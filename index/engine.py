@@ -104,6 +104,11 @@ class Engine:
         except NotesbotError as exc:
             self._reload_failed(str(exc))
             return False
+        if latest is not None and latest == self.version and self.last_reload_error:
+            # CURRENT points back at the index being served: nothing is failing.
+            self.last_reload_error = self._bad_version = None
+            log.info("index %s is current again; the failed reload no longer matters", latest)
+            return False
         if latest is None or latest in (self.version, self._bad_version):
             return False
         with self._lock:

@@ -44,6 +44,7 @@ from .domain import (
     IndexLocked,
     IndexMismatch,
     IndexNotFound,
+    IndexReadOnly,
     Section,
 )
 
@@ -194,9 +195,17 @@ def build_lock(index_dir: Path, wait: float = 0.0) -> contextlib.AbstractContext
 @contextlib.contextmanager
 def file_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
     """An exclusive flock on `path`, released when the holder exits or dies.
-    Waits up to `wait` seconds for another holder, then raises IndexLocked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    Waits up to `wait` seconds for another holder, then raises IndexLocked;
+    raises IndexReadOnly when the folder can't be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise IndexReadOnly(
+            f"the index folder {path.parent} is read-only here ({exc.strerror})"
+        ) from None
     try:
         deadline = time.monotonic() + wait
         while True:

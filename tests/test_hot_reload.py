@@ -195,7 +195,16 @@ def test_a_broken_new_index_is_reported_while_the_last_good_one_answers(
     health = bot.health()
     assert health["status"] == "degraded" and health["index_version"] == good
     assert "dense.faiss" in health["reload_error"]
+    assert str(notes.index.parent) not in json.dumps(health)  # no server paths on the port
     assert "notesbot_index_reload_failing 1.0" in bot.get("/metrics")
+
+    # CURRENT pointed back at the version being served: healthy again.
+    publish(notes.index, good)
+    assert "kubectl rollout restart" in ask(bot, slack, RESTART_Q)
+    health = bot.health()
+    assert (health["status"], health["index_version"]) == ("ok", good)
+    assert "reload_error" not in health
+    assert "notesbot_index_reload_failing 0.0" in bot.get("/metrics")
 
     notes.write({"team/oncall.md": ONCALL})
     repaired = summary(reindex(notes))["version"]

@@ -10,10 +10,6 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -23,27 +19,29 @@ from .feedback import FeedbackLog
 from .listeners import actions, commands, events
 from .memory import Memory
 from .notes import NotesEngine
+from .retry import retry_handlers
 
 log = logging.getLogger("notesbot.slack")
 
-# How often a call that Slack rate-limits (429) is retried, after waiting
-# the Retry-After it gives.
-RATE_LIMIT_RETRIES = 3
+# Seconds to wait for Slack's answer to one call. After that the call is not
+# retried (Slack may have done it), so this is generous.
+SLACK_TIMEOUT_S = 10.0
 
 
 def secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def make_client(settings: Settings) -> WebClient:
+def make_client(
+    settings: Settings, metrics: Metrics | None = None, *, timeout: float = SLACK_TIMEOUT_S
+) -> WebClient:
     return WebClient(
         token=secret(settings.slack_bot_token),
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=1),
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-        ],
+        # slack_sdk joins method names to it as a URL: without the last "/",
+        # ".../api" + "chat.postMessage" would lose the "api".
+        base_url=settings.slack_api_url.strip().rstrip("/") + "/",
+        timeout=timeout,  # type: ignore[arg-type]  # urllib takes a float
+        retry_handlers=retry_handlers(threads=settings.threads, metrics=metrics),
     )
 
 
@@ -64,10 +62,11 @@ def build_app(
     `executor`, a thread pool (never forked processes: a forked child of a
     process whose model has run hangs). Calls `auth.test` once, here, to
     check the token and learn the bot's user id."""
+    metrics = metrics or Metrics()
     deps = Deps(
         settings=settings,
         engine=engine,
-        metrics=metrics or Metrics(),
+        metrics=metrics,
         feedback=FeedbackLog(Path(settings.feedback_file)),
         memory=memory or Memory(),
     )
@@ -77,7 +76,7 @@ def build_app(
         # Not "notesbot": Bolt resets the level of the logger named after the
         # app on each request, which would mute our "notesbot.*" loggers.
         name="notesbot-slack",
-        client=client or make_client(settings),
+        client=client or make_client(settings, metrics),
         signing_secret=secret(settings.slack_signing_secret) or "",
         process_before_response=True,
         listener_executor=executor

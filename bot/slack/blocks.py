@@ -34,6 +34,7 @@ ACTION_FEEDBACK_DOWN = "notes_feedback_down"
 ACTION_SHOW_SECTION = "notes_show_section"  # + "_<n>": action ids are unique per message
 
 APOLOGY = "Sorry, I couldn't search the notes just now. Please try again in a minute."
+NOT_POSTED = "Sorry, I couldn't post my reply here just now. Please try again in a minute."
 
 
 @dataclass(frozen=True)
@@ -138,19 +139,19 @@ def note_text(note: str) -> str:
     return escape(note)
 
 
-def feedback_value(answer_id: str, vote: str, question: str) -> str:
-    return _json({"a": answer_id, "v": vote, "q": question[:1000]})
+def feedback_value(answer_id: str, vote: str) -> str:
+    """The answer's id, not its question: any question fits in Slack's
+    2,000-character limit only as an id (the bot keeps the question)."""
+    return _json({"a": answer_id, "v": vote})
 
 
-def feedback_buttons(answer_id: str, question: str) -> Block:
+def feedback_buttons(answer_id: str) -> Block:
     return {
         "type": "actions",
         "block_id": FEEDBACK_BLOCK_ID,
         "elements": [
-            button("👍 Helpful", ACTION_FEEDBACK_UP, feedback_value(answer_id, "up", question)),
-            button(
-                "👎 Not helpful", ACTION_FEEDBACK_DOWN, feedback_value(answer_id, "down", question)
-            ),
+            button("👍 Helpful", ACTION_FEEDBACK_UP, feedback_value(answer_id, "up")),
+            button("👎 Not helpful", ACTION_FEEDBACK_DOWN, feedback_value(answer_id, "down")),
         ],
     }
 
@@ -194,7 +195,7 @@ def answer_message(
         ":warning: deprecated" if answer.deprecated else "",
         f"Sources: {escape(sources)}" if sources else "",
     )
-    return Reply(text, fit(body, [feedback_buttons(answer_id, answer.question)]))
+    return Reply(text, fit(body, [feedback_buttons(answer_id)]))
 
 
 def not_found_message(
@@ -215,7 +216,7 @@ def not_found_message(
     if answer.note:
         body.append(context(note_text(answer.note)))
     text = fallback(f"Not in the notes: I couldn't find anything{asked} in the notes.")
-    return Reply(text, fit(body, [feedback_buttons(answer_id, answer.question)]))
+    return Reply(text, fit(body, [feedback_buttons(answer_id)]))
 
 
 def with_thanks(blocks: Sequence[Block], user_id: str, vote: str) -> list[Block]:

@@ -2,7 +2,8 @@
 
 Nothing here survives a restart, by design: after one, a retried delivery
 may be answered a second time, a follow-up in an old thread needs a mention,
-and a feedback click on an old answer records what its button carried.
+and a feedback click on an old answer records the vote and the clicked
+message's text, but not the question (its button carries only an id).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The steps every handler shares: search the notes (with metrics and one
-log line per question) and post a reply (with an apology when that fails)."""
+log line per question) and post a reply (with an apology when Slack refused
+it, and only then)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from . import blocks
 from .blocks import Reply
 from .deps import Deps
 from .memory import Remembered
+from .retry import retry_after_seconds
 
 
 def search(deps: Deps, question: str, source: str) -> Answer | None:
@@ -75,8 +77,23 @@ def remember(deps: Deps, answer_id: str, answer: Answer, reply: Reply) -> None:
 def slack_error(exc: Exception) -> str:
     """A short description of a failed Slack call, safe to log (no token)."""
     if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
+        status = exc.response.status_code
+        if status == 429:
+            wait = retry_after_seconds(exc.response.headers)
+            return f"ratelimited retry_after={wait:g}s (not waited for)"
+        error = str(exc.response.get("error") or "")
+        return f"http_{status} {error}".strip() if status != 200 else error or "not_ok"
+    if isinstance(exc, TimeoutError):
+        return "timeout (Slack may have done it; not retried)"
     return type(exc).__name__
+
+
+def refused(exc: Exception) -> bool:
+    """Slack answered and turned the call down (`"ok": false`: bad blocks,
+    a message too long, ...): a plain apology may still get through. After a
+    timeout, an error status or a rate limit, it would be wrong (the message
+    may have been posted) or fail the same way."""
+    return isinstance(exc, SlackApiError) and exc.response.status_code == 200
 
 
 def post(
@@ -87,8 +104,9 @@ def post(
     thread_ts: str | None,
     reply: Reply,
 ) -> str | None:
-    """Post a reply; on failure log it, try a plain-text apology, and return
-    None. Returns the posted message's ts."""
+    """Post a reply (retried as `retry` says); on failure log and count it,
+    post a plain-text apology if Slack refused the reply, and return None.
+    Returns the posted message's ts."""
     kwargs: dict[str, Any] = {"channel": channel, "unfurl_links": False, "unfurl_media": False}
     if thread_ts:
         kwargs["thread_ts"] = thread_ts
@@ -98,8 +116,10 @@ def post(
     except (SlackApiError, SlackClientError, OSError) as exc:
         deps.metrics.errors.labels("slack").inc()
         deps.log.error("chat.postMessage failed channel=%s error=%s", channel, slack_error(exc))
+        if not refused(exc):
+            return None
     try:
-        client.chat_postMessage(**kwargs, text=blocks.APOLOGY)
+        client.chat_postMessage(**kwargs, text=blocks.NOT_POSTED)
     except (SlackApiError, SlackClientError, OSError) as exc:
         deps.log.error("apology failed too channel=%s error=%s", channel, slack_error(exc))
     return None

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
@@ -35,19 +36,35 @@ RELOAD_EVERY_S = 30.0  # besides a check before each question
 
 def settings_problem(settings: Settings) -> str | None:
     """The first missing or wrong setting, as one line naming the variable
-    (never its value)."""
-    if not secret(settings.slack_bot_token):
+    (never its value). Checked before anything is loaded."""
+    if not (secret(settings.slack_bot_token) or "").strip():
         return "SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from the Slack app's page)"
+    api_problem = _api_url_problem(settings.slack_api_url)
+    if api_problem:
+        return f"NOTESBOT_SLACK_API_URL {api_problem}"
     app_token = secret(settings.slack_app_token)
     if app_token:
         if not app_token.startswith("xapp-"):
             return "SLACK_APP_TOKEN must be an app-level token (xapp-...) with connections:write"
         return None
-    if not secret(settings.slack_signing_secret):
+    if not (secret(settings.slack_signing_secret) or "").strip():
         return (
-            "SLACK_SIGNING_SECRET is not set (needed in HTTP mode; "
+            "SLACK_SIGNING_SECRET is not set or blank (needed in HTTP mode; "
             "set SLACK_APP_TOKEN instead to use Socket Mode)"
         )
+    return None
+
+
+def _api_url_problem(url: str) -> str | None:
+    """Why `url` can't be Slack's Web API address, or None. (Never echoes
+    the URL: a mistyped one might hold a secret.)"""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) address such as https://slack.com/api/"
     return None
 
 
@@ -112,7 +129,12 @@ def serve(
     handler: Any = None
     try:
         server = start_in_thread(
-            Routes(None if socket_mode else app, metrics, engine),
+            Routes(
+                None if socket_mode else app,
+                metrics,
+                engine,
+                signing_secret=secret(settings.slack_signing_secret) or "",
+            ),
             host=settings.host,
             port=settings.port,
             threads=settings.threads,
@@ -123,11 +145,10 @@ def serve(
         return 1
     try:
         if socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from .socket_mode import connect
 
-            handler = SocketModeHandler(app, secret(settings.slack_app_token))
             try:
-                handler.connect()
+                handler = connect(app, secret(settings.slack_app_token) or "")
             except (SlackClientError, OSError) as exc:
                 _error(f"Socket Mode could not connect with SLACK_APP_TOKEN: {slack_error(exc)}")
                 return 1

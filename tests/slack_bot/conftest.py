@@ -15,7 +15,7 @@ import pytest
 
 from bot.metrics import Metrics
 from bot.settings import Settings
-from bot.slack.app import build_app
+from bot.slack.app import SLACK_TIMEOUT_S, build_app, make_client
 from bot.slack.server import Routes, RunningServer, start_in_thread
 
 from .fake_engine import FakeEngine
@@ -116,14 +116,16 @@ def make_bot(
 ) -> Iterator[Callable[..., Bot]]:
     started: list[Bot] = []
 
-    def make(engine: Any = None, **overrides: Any) -> Bot:
+    def make(engine: Any = None, slack_timeout_s: float = SLACK_TIMEOUT_S, **overrides: Any) -> Bot:
         settings = make_settings(**overrides)
         engine = engine or FakeEngine()
         metrics = Metrics()
         metrics.track_index(engine)
         executor = TrackingExecutor(settings.threads)
-        app = build_app(settings, engine, metrics=metrics, executor=executor)
-        server = start_in_thread(Routes(app, metrics, engine), port=0, threads=settings.threads)
+        client = make_client(settings, metrics, timeout=slack_timeout_s)
+        app = build_app(settings, engine, metrics=metrics, executor=executor, client=client)
+        routes = Routes(app, metrics, engine, signing_secret=SIGNING_SECRET)
+        server = start_in_thread(routes, port=0, threads=settings.threads)
         sender = SlackSender(server.host, server.port, SIGNING_SECRET)
         bot = Bot(settings, engine, fake_slack, server, sender, metrics, executor)
         started.append(bot)

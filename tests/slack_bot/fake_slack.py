@@ -2,8 +2,10 @@
 
 It records every call (method, parsed body, headers) and answers like Slack:
 `auth.test`, `chat.postMessage` (with a `ts`), `chat.update`,
-`chat.postEphemeral`, and `response_url` posts under `/response/...`. It can
-answer 429 with `Retry-After`, or fail a method, a given number of times.
+`chat.postEphemeral`, `apps.connections.open` (with the app token: the
+address of a Socket Mode server), and `response_url` posts under
+`/response/...`. It can answer 429 with `Retry-After`, fail a method, answer
+it with a server error, or answer it late, a given number of times.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_TOKEN = "xoxb-fake-bot-token-0123456789"
+APP_TOKEN = "xapp-1-A0000001-fake-app-token"
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
 TEAM_ID = "T0000001"
@@ -51,13 +54,16 @@ class Call:
 class _Rule:
     remaining: int
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None: answer as usual (after `delay_s`)
     headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
 
 
 class FakeSlack:
-    def __init__(self, token: str = BOT_TOKEN) -> None:
+    def __init__(self, token: str = BOT_TOKEN, app_token: str = APP_TOKEN) -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self.calls: list[Call] = []
         self._rules: dict[str, list[_Rule]] = {}
         self._cond = threading.Condition()
@@ -108,15 +114,29 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ behaviour
 
-    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        self._rules.setdefault(method, []).append(
+    def rate_limit(self, method: str, times: int = 1, retry_after: int | str = 1) -> None:
+        """429 with `Retry-After` as given (Slack sends whole seconds; the
+        HTTP standard also allows a date)."""
+        self._rule(
+            method,
             _Rule(
                 times, 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-            )
+            ),
         )
 
     def fail(self, method: str, error: str, times: int = 1) -> None:
-        self._rules.setdefault(method, []).append(_Rule(times, 200, {"ok": False, "error": error}))
+        self._rule(method, _Rule(times, 200, {"ok": False, "error": error}))
+
+    def server_error(self, method: str, status: int = 500, times: int = 1) -> None:
+        self._rule(method, _Rule(times, status, {"ok": False, "error": "fatal_error"}))
+
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer `method` as usual, but only after `seconds`."""
+        self._rule(method, _Rule(times, 200, None, delay_s=seconds))
+
+    def _rule(self, method: str, rule: _Rule) -> None:
+        with self._cond:
+            self._rules.setdefault(method, []).append(rule)
 
     def _handle(
         self, path: str, headers: dict[str, str], raw: str
@@ -129,23 +149,36 @@ class FakeSlack:
                 body = json.loads(raw or "{}")
             else:
                 body = dict(parse_qsl(raw))
-        status, extra, payload = self._answer(method, headers, body)
+        rule = self._next_rule(method)
+        if rule is not None and rule.delay_s:
+            time.sleep(rule.delay_s)
+        if rule is not None and rule.body is not None:
+            status, extra, payload = rule.status, rule.headers, rule.body
+        else:
+            status, extra, payload = self._answer(method, headers, body)
         with self._cond:
             ok = status == 200 and bool(payload.get("ok"))
             self.calls.append(Call(method, body, headers, status, ok, path))
             self._cond.notify_all()
         return status, {"Content-Type": "application/json", **extra}, json.dumps(payload)
 
-    def _answer(
-        self, method: str, headers: dict[str, str], body: dict[str, Any]
-    ) -> tuple[int, dict[str, str], Any]:
+    def _next_rule(self, method: str) -> _Rule | None:
         with self._cond:
             for rule in self._rules.get(method, []):
                 if rule.remaining > 0:
                     rule.remaining -= 1
-                    return rule.status, rule.headers, rule.body
+                    return rule
+        return None
+
+    def _answer(
+        self, method: str, headers: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, dict[str, str], Any]:
         if method == "response_url":
             return 200, {}, {"ok": True}
+        if method == "apps.connections.open":
+            if headers.get("Authorization") != f"Bearer {self.app_token}":
+                return 200, {}, {"ok": False, "error": "invalid_auth"}
+            return 200, {}, {"ok": True, "url": self.socket_mode_url}
         if headers.get("Authorization") != f"Bearer {self.token}":
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":

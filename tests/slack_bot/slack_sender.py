@@ -81,16 +81,7 @@ class SlackSender:
         retry_num: int | None = None,
         **kwargs: Any,
     ) -> Response:
-        envelope = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A0000001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        }
+        envelope = event_callback(event, event_id)
         headers = kwargs.pop("headers", {}) or {}
         if retry_num is not None:
             headers = {
@@ -129,6 +120,21 @@ class SlackSender:
     def action(self, payload: dict[str, Any], **kwargs: Any) -> Response:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """What Slack sends for an event: over HTTP as the body, in Socket Mode
+    as an envelope's payload."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": "A0000001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
 
 
 def mention(

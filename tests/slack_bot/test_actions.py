@@ -137,7 +137,7 @@ def test_feedback_on_an_ephemeral_answer_replaces_it_through_the_response_url(bo
     assert len(bot.feedback_file.read_text().splitlines()) == 1
 
 
-def test_feedback_after_a_restart_still_records_the_question(
+def test_feedback_after_a_restart_still_records_the_vote_and_the_answer(
     bot: Bot, make_bot: Callable[..., Bot]
 ) -> None:
     post = _answer(bot)
@@ -145,8 +145,10 @@ def test_feedback_after_a_restart_still_records_the_question(
     click(restarted, "notes_feedback_down", post=post)
     restarted.settle()
     [record] = [json.loads(line) for line in bot.feedback_file.read_text().splitlines()]
-    assert record["question"] == "what replaces service-loadbalancer?"
+    assert record["vote"] == "down"
     assert "ingress controller" in record["answer"]  # from the clicked message
+    assert record["question"] is None  # the button carries only an id
+    assert record["citations"] is None
 
 
 def test_show_section_posts_the_full_section_only_to_the_clicker(bot: Bot) -> None:
@@ -179,3 +181,27 @@ def test_show_section_of_a_section_gone_from_the_notes(bot: Bot) -> None:
     click(bot, "notes_show_section_0", post=post)
     [shown] = bot.slack.wait_for("chat.postEphemeral")
     assert "no longer in the notes" in shown.text
+
+
+def test_a_question_full_of_control_characters_still_gets_working_feedback_buttons(
+    bot: Bot,
+) -> None:
+    """Each control character is six in JSON (\\u0001): a question carried in
+    the button would pass Slack's 2,000-character limit and be cut mid-JSON,
+    and the click would be lost. The button carries a short id instead."""
+    question = "\x01" * 450 + " what replaces service-loadbalancer?"
+    post = _answer(bot, question)
+    _, up = _button(post.blocks, "notes_feedback_up")
+    _, down = _button(post.blocks, "notes_feedback_down")
+    for element in (up, down):
+        assert len(element["value"]) <= 64
+        assert set(json.loads(element["value"])) == {"a", "v"}
+
+    assert click(bot, "notes_feedback_up", post=post) == 200
+    bot.slack.wait_for("chat.update")
+    bot.settle()
+    [record] = [json.loads(line) for line in bot.feedback_file.read_text().splitlines()]
+    assert record["vote"] == "up"
+    [asked] = list(bot.engine.asked)
+    assert record["question"] == asked  # kept by the bot, not carried by the button
+    assert asked.count("\x01") == 450

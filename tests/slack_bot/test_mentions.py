@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import Bot
-from .fake_slack import BOT_ID, BOT_USER_ID
+from .fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
 from .slack_sender import mention, message, next_ts
 
 UNESCAPED_SPECIAL = re.compile(r"<[!@#]")  # what would ping or link in mrkdwn
@@ -306,3 +306,13 @@ def test_any_failure_while_answering_gets_an_apology_not_silence(bot: Bot) -> No
     [reply] = bot.slack.wait_for("response_url")
     assert post.text.startswith("Sorry") and reply.body["text"].startswith("Sorry")
     assert "catalog gone" not in post.raw + reply.raw
+
+
+def test_an_api_url_without_its_last_slash_still_reaches_slack(
+    make_bot: Callable[..., Bot], fake_slack: FakeSlack
+) -> None:
+    # ".../api" + "chat.postMessage" as a URL would be ".../chat.postMessage".
+    bot = make_bot(slack_api_url=fake_slack.api_url.rstrip("/"))
+    bot.sender.event(mention("what replaces service-loadbalancer?"))
+    [post] = bot.slack.wait_for("chat.postMessage")
+    assert post.path == "/api/chat.postMessage"

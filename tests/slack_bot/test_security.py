@@ -125,3 +125,74 @@ def test_the_users_text_is_logged_when_asked_to(
     assert any(
         'text="what replaces service-loadbalancer?"' in r.getMessage() for r in caplog.records
     )
+
+
+# --------------------------------------------------------------------------- junk
+
+
+def _deep(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b"{bad", "application/json"),
+        (b"[1]", "application/json"),
+        (b"null", "application/json"),
+        (b"payload=%7B", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe not utf-8", "application/json"),
+        (_deep(200_000), "application/json"),
+    ],
+    ids=["broken-json", "a-list", "null", "broken-payload", "not-utf8", "200000-deep"],
+)
+def test_unsigned_junk_gets_401_and_one_quiet_log_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
+) -> None:
+    """The signature is checked before the body is read as JSON or a form:
+    junk from anyone is a 401, never a 500 with a traceback in the logs."""
+    with caplog.at_level(logging.DEBUG):
+        responses = [
+            bot.sender.post(body, content_type, signature="v0=" + "0" * 64) for _ in range(5)
+        ]
+        bot.settle()
+    assert [r.status for r in responses] == [401] * 5
+    assert all(len(r.body) < 100 for r in responses)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    rejected = [r for r in caplog.records if "rejected" in r.getMessage()]
+    assert len(rejected) == 1  # a burst is one line, not one per request
+    metrics = bot.metrics.render()[0].decode()
+    assert 'notesbot_rejected_requests_total{reason="signature"} 5.0' in metrics
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["9" * 400, "\xb2", "\xb9\xb2\xb3", " 12", "-1", "1e9", ""],
+    ids=["400-nines", "superscript-two", "superscripts", "space", "negative", "float", "empty"],
+)
+def test_a_timestamp_that_is_not_plain_seconds_gets_401(
+    bot: Bot, caplog: pytest.LogCaptureFixture, stamp: str
+) -> None:
+    # Header bytes are Latin-1: b"\xb2" is "²", a digit to str.isdigit().
+    body = _body()
+    with caplog.at_level(logging.WARNING):
+        response = bot.sender.post(
+            body,
+            "application/json",
+            headers={"X-Slack-Request-Timestamp": stamp},
+            signature=sign(SIGNING_SECRET, stamp, body),
+        )
+    assert response.status == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    bot.settle()
+    assert bot.slack.calls_to("chat.postMessage") == []
+
+
+def test_a_signed_request_with_an_unreadable_body_gets_400_not_a_traceback(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only Slack (or someone with the secret) can send this; still no 500.
+    with caplog.at_level(logging.DEBUG):
+        response = bot.sender.post(_deep(200_000), "application/json")
+    assert response.status == 400
+    assert not [r for r in caplog.records if r.exc_info]

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.serve import serve
+from bot.slack.server import Routes, start_in_thread
 
 from .conftest import SIGNING_SECRET, Bot
 from .fake_engine import FakeEngine
-from .fake_slack import FakeSlack
+from .fake_slack import BOT_TOKEN, FakeSlack
 from .slack_sender import SlackSender, mention
 
 
@@ -93,13 +101,31 @@ def test_anything_else_is_404(bot: Bot, path: str, method: str) -> None:
     [
         ({"slack_bot_token": None}, "SLACK_BOT_TOKEN"),
         ({"slack_signing_secret": None}, "SLACK_SIGNING_SECRET"),
+        ({"slack_signing_secret": " \t "}, "SLACK_SIGNING_SECRET"),
+        ({"slack_bot_token": "  "}, "SLACK_BOT_TOKEN"),
         ({"slack_app_token": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
+        ({"slack_api_url": "slack.com/api/"}, "NOTESBOT_SLACK_API_URL"),
+        ({"slack_api_url": "http://[::1"}, "NOTESBOT_SLACK_API_URL"),
+        ({"slack_api_url": "http://127.0.0.1:port/api/"}, "NOTESBOT_SLACK_API_URL"),
+        ({"slack_api_url": "ftp://slack.com/api/"}, "NOTESBOT_SLACK_API_URL"),
+    ],
+    ids=[
+        "no-bot-token",
+        "no-signing-secret",
+        "blank-signing-secret",
+        "blank-bot-token",
+        "bot-token-as-app-token",
+        "api-url-without-scheme",
+        "api-url-unclosed-ipv6",
+        "api-url-bad-port",
+        "api-url-ftp",
     ],
 )
 def test_serve_names_a_missing_setting_in_one_line(
     make_settings: Callable[..., Settings], capsys: Any, overrides: dict[str, Any], variable: str
 ) -> None:
-    code = serve(make_settings(**overrides), engine=FakeEngine())
+    # Were it to start anyway, it stops at once (and the test fails, not hangs).
+    code = serve(make_settings(**overrides), engine=FakeEngine(), on_ready=lambda _, stop: stop())
     err = capsys.readouterr().err
     assert code == 2
     assert len(err.strip().splitlines()) == 1
@@ -176,3 +202,72 @@ def test_slack_can_verify_the_events_url_when_the_admin_sets_it(bot: Bot) -> Non
     response = bot.sender.post(body, "application/json")
     assert response.status == 200
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.body.decode()
+
+
+# --------------------------------------------------------------------------- connections
+
+IDLE_CONNECTIONS = 300  # more than waitress's default limit of a few hundred
+
+
+def _half_open(port: int, count: int) -> list[socket.socket]:
+    """Connections that send the start of a request and then nothing."""
+    held = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n")
+        held.append(s)
+    return held
+
+
+def test_acks_keep_arriving_while_hundreds_of_idle_connections_are_held(bot: Bot) -> None:
+    held = _half_open(bot.server.port, IDLE_CONNECTIONS)
+    try:
+        # Slack gives up on an ack after 3 s: so does this client.
+        response = bot.sender.event(mention("what replaces service-loadbalancer?"), timeout=3)
+        assert response.status == 200
+        assert get(bot, "/healthz")[0] == 200
+        bot.slack.wait_for("chat.postMessage")
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_an_idle_half_sent_request_is_closed_by_the_server() -> None:
+    routes = Routes(None, Metrics(), FakeEngine())
+    server = start_in_thread(routes, port=0, threads=2, idle_timeout_s=1)
+    try:
+        [held] = _half_open(server.port, 1)
+        held.settimeout(10)
+        assert held.recv(1024) == b""  # closed by the server, well before 10 s
+        assert get(server.port, "/healthz")[0] == 200
+    finally:
+        server.stop()
+
+
+def test_a_malformed_slack_api_url_is_one_line_and_exit_2_before_loading_anything(
+    tmp_path: Path,
+) -> None:
+    """`notesbot serve` as run: the index it would load does not even exist,
+    so a check made after loading would say so (exit 1) instead."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "NOTESBOT_SLACK_API_URL": "http//slack.com/api/",
+        "NOTESBOT_INDEX": str(tmp_path / "no-index-here"),
+        "NOTESBOT_PORT": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("notesbot: error: NOTESBOT_SLACK_API_URL")
+    assert BOT_TOKEN not in result.stderr and SIGNING_SECRET not in result.stderr

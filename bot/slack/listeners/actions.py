@@ -73,7 +73,9 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         "user": user,
         "channel": channel,
         "message_ts": ts,
-        "question": value.get("q", ""),
+        # Buttons carry only an answer id; those posted by older versions
+        # also carried the question.
+        "question": value.get("q"),
     }
     if remembered is not None:
         answer = remembered.answer
@@ -86,7 +88,8 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
             index_version=remembered.index_version,
         )
     else:
-        # Answered before a restart: keep what the click itself carries.
+        # Answered before a restart (or long ago): keep what the clicked
+        # message shows; the question is no longer known.
         record.update(answer=message.get("text", ""), citations=None, index_version=None)
     try:
         deps.feedback.append(record)
