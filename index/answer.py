@@ -88,6 +88,7 @@ class Asked:
     vector: np.ndarray
     need: np.ndarray  # the question's last sentence, pooled from its token vectors
     echoes: tuple[str, ...]  # quotes and code of the question, lower-cased
+    replacement: bool  # asks what replaces something
 
     @classmethod
     def read(cls, question: str, enc: QueryEncoding, result: SearchResult) -> Asked:
@@ -106,6 +107,7 @@ class Asked:
             enc.vector,
             enc.vector if need is None else need,
             tuple(e.lower() for e in echoes if e.strip()),
+            any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked),
         )
 
 
@@ -171,13 +173,12 @@ class Extractor:
         ids = self.eligible(section)
         if not ids:
             return None
-        x = self.unit_features(ids, asked)
-        scores = x @ self.weights
-        if any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked.focus):
-            # "What replaces X?": the sentence that says so.
-            scores += np.asarray(
-                [0.5 * bool(_REPLACE_CUE.search(self.loaded.units[i].text)) for i in ids]
-            )
+        scores = self.unit_features(ids, asked) @ self.weights
+        if asked.replacement:
+            # "What replaces X?" wants the sentence that says what does, if there is one.
+            says = np.asarray([bool(_REPLACE_CUE.search(self.loaded.units[i].text)) for i in ids])
+            if says.any():
+                scores = np.where(says, scores, -np.inf)
         k = int(np.argmax(scores))
         return Choice(tuple(self.readable(ids, k, asked.intent)), ids[k], float(scores[k]))
 

@@ -8,17 +8,17 @@ Do not edit by hand; change the signals or the questions and fit again.
 # Section ranking: a linear score of index/search.py's RANK_FEATURES, fitted
 # as a softmax over each question's candidates (acceptable sections = target).
 RANK = {
-    "dense": 3.495,
-    "sentence": 3.666,
-    "sentences": 3.563,
-    "heading": 3.007,
-    "lexical": 3.179,
-    "title": 1.717,
-    "coverage": 2.304,
-    "name": 2.518,
-    "deprecated": -0.425,
-    "reference": -1.148,
-    "size": -0.411,
+    "dense": 3.378,
+    "sentence": 3.565,
+    "sentences": 3.466,
+    "heading": 2.891,
+    "lexical": 3.054,
+    "title": 1.682,
+    "coverage": 2.317,
+    "name": 2.526,
+    "deprecated": -0.435,
+    "reference": -1.153,
+    "size": -0.423,
 }
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD

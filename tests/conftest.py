@@ -55,7 +55,9 @@ class FakeEmbedder:
 
     def encode_query(self, text: str) -> QueryEncoding:
         spans = tuple((m.start(), m.end()) for m in re.finditer(r"\w+", text))
-        tokens = np.stack([self._vec(text[s:e]) for s, e in spans]) if spans else np.zeros((0, self.dim))
+        tokens = (
+            np.stack([self._vec(text[s:e]) for s, e in spans]) if spans else np.zeros((0, self.dim))
+        )
         return QueryEncoding(self._vec(text), tokens.astype(np.float32), spans)
 
     def embed_passages(

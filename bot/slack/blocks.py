@@ -156,6 +156,41 @@ def feedback_buttons(answer_id: str) -> Block:
     }
 
 
+CODE_MAX = 2000  # one snippet in one section block, with room for its fences
+
+
+def code_block(escaped: str) -> str:
+    # A ``` inside the code would end Slack's code block early.
+    return "```\n" + escaped.replace("```", "`\u200b``") + "\n```"
+ANSWER_BLOCKS_MAX = 4
+
+
+def answer_body(answer: Answer) -> list[Block]:
+    """The answer's parts as sections: prose and items as mrkdwn, each snippet
+    fenced as code in a section of its own (clipped: "Show section" has it all)."""
+    if not answer.parts:
+        return [section(t) for t in chunks(escape(answer.text).split("\n"))][:ANSWER_BLOCKS_MAX]
+    blocks: list[Block] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        blocks.extend(section(t) for t in chunks(prose))
+        prose.clear()
+
+    for part in answer.parts:
+        if part.kind == "code":
+            flush()
+            blocks.append(section(code_block(clip(escape(part.text), CODE_MAX))))
+        elif part.kind == "item":
+            prose.append(f"• {escape(part.text)}")
+        elif prose and not prose[-1].endswith(":") and not prose[-1].startswith("• "):
+            prose[-1] += f" {escape(part.text)}"
+        else:
+            prose.append(escape(part.text))
+    flush()
+    return blocks[:ANSWER_BLOCKS_MAX]
+
+
 def answer_message(
     answer: Answer,
     *,
@@ -168,7 +203,7 @@ def answer_message(
         return not_found_message(
             answer, answer_id=answer_id, categories=categories, command=command
         )
-    body: list[Block] = [section(t) for t in chunks(escape(answer.text).split("\n"))][:3]
+    body: list[Block] = answer_body(answer)
     if answer.deprecated:
         warning = ":warning: The notes mark this as *deprecated*"
         if answer.replaced_by:
@@ -342,9 +377,7 @@ def _block_lines(section_: Section) -> list[str]:
     lines: list[str] = []
     for block in section_.blocks:
         if block.kind == "code":
-            # A ``` inside the code would end Slack's code block early.
-            code = escape(block.text).replace("```", "`\u200b``")
-            lines.append(f"```\n{code}\n```")
+            lines.append(code_block(escape(block.text)))
         elif block.kind == "item":
             lines.append(f"• {escape(block.text)}")
         else:

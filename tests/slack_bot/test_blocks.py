@@ -204,3 +204,29 @@ def test_escape_and_links() -> None:
     assert link("https://x.test/a b|c>d?q=1&r=2", "a|b <c>") == (
         "<https://x.test/a%20b%7Cc%3Ed?q=1&amp;r=2|a¦b &lt;c&gt;>"
     )
+
+
+def test_an_answer_shows_its_snippet_as_code_with_the_sentence_before_it() -> None:
+    from index.domain import AnswerPart
+
+    parts = (
+        AnswerPart("text", "To set `main` as the default, run the following command:"),
+        AnswerPart("code", "$ git config --global init.defaultBranch main\n<enter>"),
+    )
+    answer = Answer("how?", True, "unused", (CITE,), parts=parts)
+    texts = section_texts(blocks.answer_message(answer, answer_id="a1").blocks)
+    assert texts[0] == escape(parts[0].text)
+    assert texts[1] == "```\n$ git config --global init.defaultBranch main\n&lt;enter&gt;\n```"
+
+
+def test_a_long_snippet_is_clipped_to_one_section_under_the_limit() -> None:
+    from index.domain import AnswerPart
+
+    code = "\n".join(f"echo line {n} && true" for n in range(400))
+    answer = Answer("how?", True, code, (CITE,), parts=(AnswerPart("code", code),))
+    [snippet] = [
+        t
+        for t in section_texts(blocks.answer_message(answer, answer_id="a1").blocks)
+        if t.startswith("```")
+    ]
+    assert snippet.endswith("…\n```") and len(snippet) <= blocks.SECTION_TEXT_MAX
