@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8
 CODE_UNIT_LINES = 8
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
 
@@ -318,9 +318,12 @@ def _code_steps(code: str) -> list[tuple[int, str]]:
                 continue
             steps.append((n, []))
         steps[-1][1].append(line)
-    return [
-        (n, "\n".join(lines).strip("\n")) for n, lines in steps if any(x.strip() for x in lines)
-    ]
+    out = []
+    for n, lines in steps:
+        if any(x.strip() for x in lines):
+            blank = next(i for i, x in enumerate(lines) if x.strip())  # lines stripped before it
+            out.append((n + blank, "\n".join(lines).strip("\n")))
+    return out
 
 
 def _fit(

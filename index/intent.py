@@ -20,7 +20,7 @@ OTHER = "other"
 
 _COMPARE = re.compile(
     r"\b(?:vs\.?|versus|differen(?:ce|t) (?:between|from)|differ from|compared? (?:to|with)|"
-    r"trade-?offs?|pros and cons|\w+ or \w+\?$|(?:pick|choose|prefer) \w+ over)\b",
+    r"trade-?offs?|pros and cons|(?:pick|choose|prefer) \w+ over)\b|\b\w+ or \w+\?$",
     re.IGNORECASE,
 )
 _LIST = re.compile(

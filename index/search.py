@@ -52,6 +52,7 @@ RANK_FEATURES = (
 FOUND_FEATURES = (
     "sentence",
     "residual",  # the closest sentence to what is asked beyond the words of the section's headings
+    "title",  # the question's words in the section's headings and folders
     "coverage",
     "name",
     "unknown",  # name-like words of the question the notes never mention
@@ -260,6 +261,7 @@ class Searcher:
             [
                 sentence,
                 self._residual(query, enc, section, sentence),
+                rank_x[col["title"]],
                 rank_x[col["coverage"]],
                 float(max(query.name_scores.values(), default=0.0)),
                 min(len(query.unknown), 2),

@@ -24,6 +24,7 @@ RANK = {
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
 # (the cut that best balances covered answered and out-of-scope declined).
 FOUND = {
+    "title": 0.0,
     "sentence": 1.693,
     "residual": 6.693,
     "coverage": 3.982,

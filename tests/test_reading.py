@@ -1,0 +1,81 @@
+"""How questions and notes are read: intents, spelling, sentences, tables,
+links and figures (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.intent import COMPARE, DEFINE, HOWTO, LIST, OTHER, intent_of
+from index.markdown import parse_note
+from index.sentences import split_sentences
+from index.spelling import Speller
+from index.words import everyday
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("how do I seal a secret?", HOWTO),
+        ("Is there something quicker to type than --force?", HOWTO),
+        ("dropdb fails with 'database is being accessed by other users'", HOWTO),
+        ("What's the Vim command to convert tabs into spaces?", HOWTO),
+        ("what is kubecarrier?", DEFINE),
+        ("can someone explain the cache-aside pattern?", DEFINE),
+        ("metallb", DEFINE),
+        ("layer 4 vs layer 7 load balancing", COMPARE),
+        ("for realtime game state, should we go UDP or TCP?", COMPARE),
+        ("which tools check my cluster against best practices?", LIST),
+        ("how does the amazon vpc cni assign pod IPs?", OTHER),
+        ("is that expected when replicas fall behind?", OTHER),
+    ],
+)
+def test_the_kind_of_answer_a_question_wants(question, intent):
+    assert intent_of(question) == intent
+
+
+def test_misspellings_of_the_notes_words_are_corrected_and_nothing_else():
+    notes = [["graph", "database", "available", "install", "kubecarrier", "how"]]
+    speller = Speller(notes, known_whole=lambda w: w in {"bake", "bread"})
+    assert speller.correct("grpah") == "graph"
+    assert speller.correct("databse") == "database"
+    assert speller.correct("availble") == "available"
+    assert speller.correct("hwo") == "how"
+    assert speller.correct("kubecarier") == "kubecarrier"
+    assert speller.correct("bake") is None  # an everyday word the notes don't use
+    assert speller.correct("linkerd") is None  # a name the notes don't have
+    assert speller.correct("xnstall") is None  # the first letter is kept by a slip
+
+
+def test_everyday_words_are_not_names():
+    assert everyday("reboot") and everyday("footer") and everyday("untyped")
+    assert everyday("50k")
+    assert not everyday("linkerd") and not everyday("sidekiq")
+
+
+def test_dots_in_code_spans_do_not_end_a_sentence():
+    text = "This will update your `.gitconfig` file now. Then `2 != 4` shows up! Done here."
+    assert [s for _, s in split_sentences(text)] == [
+        "This will update your `.gitconfig` file now. ",
+        "Then `2 != 4` shows up! ",
+        "Done here.",
+    ]
+
+
+def test_tables_read_by_row_links_and_figures_by_kind():
+    md = (
+        "# Notes\n\n## Availability\n\n"
+        '<p align="center"><img src="x.png"><br/>'
+        '<i><a href="https://x">Source: a blog</a></i></p>\n\n'
+        "| Duration | Downtime |\n|---|---|\n| per year | 52min 35.7s |\n| per day | 8.6s |\n\n"
+        "Uses `kubectl` to check.\n\n* [Further reading](https://example.com/read)\n"
+    )
+    [_, sec] = parse_note("n.md", md)
+    kinds = [(b.kind, b.text) for b in sec.blocks]
+    assert kinds == [
+        ("figure", "Source: a blog"),
+        ("text", "Duration | Downtime"),
+        ("item", "per year | 52min 35.7s"),
+        ("item", "per day | 8.6s"),
+        ("text", "Uses `kubectl` to check."),
+        ("link", "Further reading"),
+    ]
