@@ -302,7 +302,10 @@ def _content_name(source: Path, cache_dir: Path) -> str:
                 h.update(block)
     name = f"onnx-{h.hexdigest()[:16]}"
     memo_text = {"source": str(source), "stamp": stamp.hexdigest(), "name": name}
-    _write_atomic(memo, json.dumps(memo_text))
+    try:
+        _write_atomic(memo, json.dumps(memo_text))
+    except OSError as exc:  # a read-only cache: hash again next time
+        log.debug("cannot remember the model's hash in %s: %s", memo.parent, exc)
     return name
 
 

@@ -21,6 +21,12 @@ torch_version=2.13.0
 
 say() { echo "install.sh: $*" >&2; }
 
+# An empty pip setting (an image build argument left unset) means "not set".
+for name in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST PIP_CERT PIP_FIND_LINKS; do
+    eval "value=\${$name-}"
+    if [ -z "$value" ]; then unset "$name"; fi
+done
+
 if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi

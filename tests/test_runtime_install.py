@@ -249,3 +249,29 @@ def test_the_runtime_requirements_resolve_without_torch_or_cuda_on_plain_pypi(
     assert {"notesbot", "onnxruntime", "tokenizers", "faiss-cpu"} <= names
     heavy = {n for n in names if n.startswith(("nvidia-", "cuda-")) or n in ("torch", "triton")}
     assert not heavy and "sentence-transformers" not in names
+
+
+def test_without_a_cpu_torch_the_install_stops_and_says_what_to_set(tmp_path: Path) -> None:
+    """An ordinary machine (pip configured for PyPI alone) whose PyTorch CPU
+    index is out of reach: a clear stop, never the CUDA build from PyPI."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{s.getsockname()[1]}/whl/cpu"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k == "PIP_CERT"}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_RETRIES="0", TORCH_INDEX_URL=unreachable)
+    venv = tmp_path / "venv"
+    r = subprocess.run(
+        ["sh", str(ROOT / "scripts" / "install.sh"), str(venv), "export"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT_S,
+    )
+    assert r.returncode == 1
+    assert "No matching distribution found for torch==2.13.0+cpu" in r.stderr  # pip's own error
+    assert "install.sh: error: no CPU-only torch" in r.stderr and "TORCH_INDEX_URL" in r.stderr
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert not [p.name for p in site.iterdir() if p.name.startswith(("torch", "nvidia", "triton"))]
