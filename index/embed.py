@@ -356,7 +356,7 @@ def _check_hub_name(name: str) -> None:
             "notesbot[export] (torch, sentence-transformers)"
         )
     repos = [name] if "/" in name else [f"sentence-transformers/{name}", name]
-    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub import get_token, try_to_load_from_cache
 
     for repo in repos:
         for filename in ("modules.json", "config.json"):
@@ -372,11 +372,12 @@ def _check_hub_name(name: str) -> None:
     import urllib.request
 
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    token = get_token()  # a private model is visible with it
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     for repo in repos:
+        request = urllib.request.Request(f"{endpoint}/api/models/{repo}", headers=headers)
         try:
-            with urllib.request.urlopen(
-                f"{endpoint}/api/models/{repo}", timeout=HUB_PROBE_TIMEOUT_S
-            ):
+            with urllib.request.urlopen(request, timeout=HUB_PROBE_TIMEOUT_S):
                 return
         except urllib.error.HTTPError as exc:
             if exc.code not in (401, 404):  # the hub answers 401 for a repo that is not there
@@ -390,8 +391,8 @@ def _check_hub_name(name: str) -> None:
                 f"({reason}); set NOTESBOT_MODEL to a local sentence-transformers folder"
             ) from None
     raise ModelUnavailable(
-        f"model {name}: no such model on the Hugging Face hub (nor a local folder); "
-        f"the bundled one is {DEFAULT_MODEL}"
+        f"model {name}: no such model on the Hugging Face hub{' for your token' * bool(token)} "
+        f"(nor a local folder); the bundled one is {DEFAULT_MODEL}"
     )
 
 
