@@ -38,12 +38,15 @@ case ",$extras," in
     # torch first, pinned to its CPU build ("+cpu" on Linux; macOS and Windows
     # wheels are CPU-only as they are).
     if [ "$(uname -s)" = Linux ]; then spec="torch==$torch_version+cpu"; else spec="torch==$torch_version"; fi
-    if [ -n "$torch_index" ]; then
-        say "$spec from $torch_index or pip's configured sources"
-        set -- --extra-index-url "$torch_index"
-    else
+    # pip's own sources first (a mirror, a wheel folder: asked quietly, as
+    # plain PyPI says no at once), else the PyTorch CPU index besides them.
+    # shellcheck disable=SC2086
+    if [ -z "$torch_index" ] || $pip install --dry-run --quiet --no-deps "$spec" >/dev/null 2>&1; then
         say "$spec from pip's configured sources"
         set --
+    else
+        say "$spec from $torch_index"
+        set -- --extra-index-url "$torch_index"
     fi
     # shellcheck disable=SC2086
     if ! $pip install $pip_opts "$@" "$spec"; then
