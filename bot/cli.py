@@ -166,8 +166,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         if value is not None:
             overrides[name] = value.expanduser().absolute() if isinstance(value, Path) else value
     home = project_home()
-    if home is None:
-        return load_settings(**overrides)
+    if home is None:  # installed as a package: the working folder's, as ever
+        return in_folder(load_settings(**overrides), Path.cwd())
     settings = in_folder(load_settings(_env_file=home / ".env", **overrides), home)
     if (
         args.command in NOTES_COMMANDS
