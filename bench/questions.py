@@ -1,4 +1,4 @@
-"""Question files: one JSON object a line (schema of ../shared/eval/dev.jsonl).
+"""Question files: one JSON object a line (schema of bench/questions/dev.jsonl).
 
 `expect` lists acceptable section titles (empty when the notes don't cover
 the question, then `found` is false); `expect_source`, when present, is the

@@ -36,9 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging("notesbot", args.verbose)
     from index.domain import IndexLocked, NotesbotError
 
+    from .console import BadSetting
+
     try:
         settings = _settings(args)
         return int(args.run(args, settings))
+    except BadSetting as exc:  # as docs/slack.md says: a wrong setting exits 2, like a wrong flag
+        _error(str(exc))
+        return 2
     except IndexLocked as exc:
         _error(str(exc))
         return EX_LOCKED
@@ -63,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"example: {EXAMPLE}",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--version", action="version", version=f"notesbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -111,7 +117,23 @@ def _parser() -> argparse.ArgumentParser:
     paths(p)
     p.add_argument("--port", type=int, metavar="PORT", help="HTTP port (NOTESBOT_PORT)")
     p.set_defaults(run=cmd_serve)
+
+    p = command(
+        "model",
+        "export the embedding model for fast loading, if not done yet, and say where it is "
+        "(NOTESBOT_MODEL_CACHE)",
+    )
+    p.set_defaults(run=cmd_model)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("notesbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 def _positive(value: str) -> int:
@@ -124,15 +146,52 @@ def _positive(value: str) -> int:
     return n
 
 
+def project_home() -> Path | None:
+    """The source checkout this notesbot runs from (`make install` installs it
+    in place), or None when it is installed as a package (the image)."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
 def _settings(args: argparse.Namespace) -> Settings:
+    """Flags on top of NOTESBOT_* and `.env`. As for scripts/reindex, the
+    project's `.env` and relative settings (the defaults `corpus`,
+    `data/index`) are the project folder's wherever the command runs;
+    relative flags are the caller's."""
     from .console import load_settings
 
     overrides: dict[str, Any] = {}
     for name in ("corpus", "index", "port", "top_k"):
         value = getattr(args, name, None)
         if value is not None:
-            overrides[name] = value
-    return load_settings(**overrides)
+            overrides[name] = value.expanduser().absolute() if isinstance(value, Path) else value
+    home = project_home()
+    if home is None:  # installed as a package: the working folder's, as ever
+        return in_folder(load_settings(**overrides), Path.cwd())
+    settings = in_folder(load_settings(_env_file=home / ".env", **overrides), home)
+    if (
+        args.command in NOTES_COMMANDS
+        and not getattr(args, "quiet", False)
+        and Path.cwd().resolve() != home
+    ):
+        print(f"notesbot: notes in {settings.corpus}, index in {settings.index}", file=sys.stderr)
+    return settings
+
+
+NOTES_COMMANDS = ("index", "ask", "categories", "eval")
+PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file")
+
+
+def in_folder(settings: Settings, home: Path) -> Settings:
+    """`settings` with its relative paths taken from `home`."""
+    update = {}
+    for name in PATH_SETTINGS:
+        value = getattr(settings, name)
+        if value is not None and not value.expanduser().is_absolute():
+            update[name] = home / value
+        elif value is not None:
+            update[name] = value.expanduser()
+    return settings.model_copy(update=update)
 
 
 def _error(message: str) -> None:
@@ -153,36 +212,37 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     )
     if not args.quiet:
         print(report.summary())
-    for skipped in report.skipped:
-        log.debug("skipped %s", skipped)
+    if report.unchanged:  # the build warned of them when it read them
+        for skipped in report.skipped:
+            log.warning("skipped %s", skipped)
     return 0
 
 
-def open_engine(settings: Settings, *, corpus_given: bool = False) -> Engine:
+def open_engine(settings: Settings) -> Engine:
     """The engine over the configured index, brought up to date with the notes
     first (cheap when nothing changed: the files are hashed, nothing is parsed).
-
-    Without the notes folder, an existing index still answers (an image may
-    ship the index alone), unless the folder was asked for explicitly."""
+    A notes folder that is not there is an error, however it was named."""
     from index.build import build_index
     from index.domain import IndexLocked, IndexReadOnly
     from index.engine import Engine
 
     config = settings.index_config()
-    if config.corpus_dir.is_dir() or corpus_given or not _has_index(config.index_dir):
-        first = not _has_index(config.index_dir)
+    first = not _has_index(config.index_dir)
+    if first and config.corpus_dir.is_dir():
+        print(
+            f"notesbot: building the index of the notes in {config.corpus_dir} (first run)...",
+            file=sys.stderr,
+        )
+    try:
+        report = build_index(config, progress=sys.stderr.isatty(), wait=600 if first else 0)
+        if not report.unchanged:
+            print(f"notesbot: {report.summary()}", file=sys.stderr)
+    except IndexLocked:
+        log.warning("another build is updating the index; answering from the current one")
+    except IndexReadOnly as exc:
         if first:
-            print("notesbot: building the index of the notes (first run)...", file=sys.stderr)
-        try:
-            report = build_index(config, progress=sys.stderr.isatty(), wait=600 if first else 0)
-            if not report.unchanged:
-                print(f"notesbot: {report.summary()}", file=sys.stderr)
-        except IndexLocked:
-            log.warning("another build is updating the index; answering from the current one")
-        except IndexReadOnly as exc:
-            if first:
-                raise
-            log.warning("%s; answering from it", exc)
+            raise
+        log.warning("%s; answering from it", exc)
     return Engine.open(config)
 
 
@@ -197,7 +257,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question and not question:
         print(f"Ask a question about the notes, e.g. {EXAMPLE}", file=sys.stderr)
         return 2
-    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    engine = open_engine(settings)
     top_k = settings.top_k
     if question:
         _print_answer(engine.ask(question, top_k), args.json, sys.stdout)
@@ -261,7 +321,7 @@ def answer_body(answer: Answer) -> str:
 
 
 def cmd_categories(args: argparse.Namespace, settings: Settings) -> int:
-    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    engine = open_engine(settings)
     categories = engine.categories()
     if args.json:
         print(json.dumps([_category_json(c) for c in categories], ensure_ascii=False, indent=1))
@@ -300,7 +360,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.evaluate import describe_failures, evaluate, format_report, load_questions
 
     questions = load_questions(args.file)
-    engine = open_engine(settings, corpus_given=args.corpus is not None)
+    engine = open_engine(settings)
     report = evaluate(questions, lambda q: engine.ask(q, settings.top_k))
     if args.json:
         print(json.dumps(report.summary()))
@@ -315,6 +375,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .slack.serve import serve
 
     return serve(settings)
+
+
+def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embed import model_id, prepare_model
+
+    config = settings.index_config()
+    export_dir = prepare_model(config.model, config.model_cache_dir)
+    print(f"{model_id(config.model)}: {export_dir}")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

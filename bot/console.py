@@ -25,9 +25,13 @@ def setup_logging(prog: str, verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
+class BadSetting(NotesbotError):
+    """A setting with a wrong value: exit status 2, as for a wrong flag."""
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment and `.env`, with flags on top; a bad
-    value is a NotesbotError naming the variable (never its value: it may be
+    value is a BadSetting naming the variable (never its value: it may be
     a secret)."""
     from pydantic import ValidationError
 
@@ -38,4 +42,4 @@ def load_settings(**overrides: Any) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "SETTINGS"
         variable = name if name.startswith("SLACK_") else f"NOTESBOT_{name}"
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise NotesbotError(f"bad setting {variable}: {message}") from None
+        raise BadSetting(f"bad setting {variable}: {message}") from None

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     corpus: Path = Path("corpus")  # NOTESBOT_CORPUS
     index: Path = Path("data/index")  # NOTESBOT_INDEX
     model: str = DEFAULT_MODEL  # NOTESBOT_MODEL: a path or a hub name
-    model_cache: Path | None = None  # NOTESBOT_MODEL_CACHE (default: beside the index)
+    model_cache: Path | None = None  # NOTESBOT_MODEL_CACHE (default: ~/.cache/notesbot/models)
     index_type: str = "auto"  # NOTESBOT_INDEX_TYPE: auto, flat, hnsw, ivf
     base_url: str | None = None  # NOTESBOT_BASE_URL: links to the notes repo
     top_k: int = Field(3, ge=1, le=20)  # NOTESBOT_TOP_K

@@ -100,6 +100,9 @@ def build_index(
             return report
         live = current_version(config.index_dir)
 
+        # Said when the notes are indexed, not on every read of them (each `ask`).
+        for skipped in corpus.skipped:
+            log.warning("skipped %s", skipped)
         if embedder is None:
             embedder = load_embedder(config.model, config.model_cache_dir)
         sections = parse_corpus(corpus)

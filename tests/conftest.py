@@ -21,7 +21,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-SHARED_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_QUESTIONS = ROOT / "bench" / "questions" / "dev.jsonl"  # the README's eval example
 TREE = ROOT / "bench" / "trees" / "k8s-tree"
 
 

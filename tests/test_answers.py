@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import SHARED_DEV
+from conftest import DEV_QUESTIONS
 
 from index.engine import Engine
 from index.evaluate import Question, evaluate, load_questions
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.model
 
 
 def test_dev_questions_hit_at_1_and_abstain_out_of_scope(engine):
-    if not SHARED_DEV.exists():
-        pytest.skip("../shared/eval/dev.jsonl is not on this machine")
-    report = evaluate(load_questions(SHARED_DEV), engine.ask)
+    report = evaluate(load_questions(DEV_QUESTIONS), engine.ask)
     failures = [(o.question.question, o.titles) for o in report.failures()]
     assert report.hit_at(1) == 1.0, failures
     assert report.abstention == 1.0, failures

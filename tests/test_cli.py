@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, write_notes
@@ -14,17 +15,21 @@ from conftest import CORPUS, ROOT, write_notes
 pytestmark = pytest.mark.model
 
 
-def run(args, env_extra, stdin=None):
+def run(args, env_extra, stdin=None, cwd=ROOT):
     env = {**os.environ, **env_extra, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         timeout=300,
     )
+
+
+def errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("notesbot: error:")]
 
 
 @pytest.fixture
@@ -87,13 +92,26 @@ def test_missing_corpus_is_one_line_and_non_zero(env, tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_a_wrong_notes_folder_in_the_environment_is_the_same_error_as_the_flag(env, tmp_path):
+    """Not an answer from the old index with exit 0 and no word."""
+    nope = tmp_path / "nope"
+    by_flag = run(["ask", "--corpus", str(nope), "what is helm?"], env)
+    by_env = run(["ask", "what is helm?"], {**env, "NOTESBOT_CORPUS": str(nope)})
+    for r in (by_flag, by_env):
+        assert r.returncode == 1 and not r.stdout
+        assert errors(r.stderr) == [f"notesbot: error: notes folder not found: {nope}"]
+
+
 def test_corrupt_index_is_one_line_and_non_zero(env):
+    from index.store import build_lock
+
     index = env["NOTESBOT_INDEX"]
     with open(os.path.join(index, "CURRENT")) as f:
         version = f.read().strip()
     with open(os.path.join(index, version, "units.jsonl"), "w") as f:
         f.write("{broken")
-    r = run(["ask", "what is kyverno?"], {**env, "NOTESBOT_CORPUS": "/nonexistent-so-no-rebuild"})
+    with build_lock(Path(index)):  # another build is running: `ask` answers from what is there
+        r = run(["ask", "what is kyverno?"], env)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "damaged" in r.stderr and "notesbot index" in r.stderr
     # The next index run repairs it.
@@ -101,10 +119,19 @@ def test_corrupt_index_is_one_line_and_non_zero(env):
     assert run(["ask", "what is kyverno?"], env).returncode == 0
 
 
-def test_bad_setting_is_one_line(env):
+def test_bad_setting_is_one_line_and_exits_2(env):
     r = run(["ask", "x"], {**env, "NOTESBOT_INDEX_TYPE": "bogus"})
-    assert r.returncode == 1 and "NOTESBOT_INDEX_TYPE" in r.stderr.upper()
+    assert r.returncode == 2 and "NOTESBOT_INDEX_TYPE" in r.stderr.upper()
     assert "Traceback" not in r.stderr
+
+
+def test_a_bad_port_exits_2_as_the_docs_say(env):
+    r = run(["serve"], {**env, "NOTESBOT_PORT": "abc"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    [error] = errors(r.stderr)
+    assert "NOTESBOT_PORT" in error and "abc" not in error  # named, the value never echoed
+    docs = (ROOT / "docs" / "slack.md").read_text()
+    assert "wrong setting is one line naming the variable, exit code 2" in " ".join(docs.split())
 
 
 def test_ask_builds_the_index_on_first_use_and_index_is_then_unchanged(model_cache, tmp_path):
@@ -125,8 +152,11 @@ def test_ask_builds_the_index_on_first_use_and_index_is_then_unchanged(model_cac
     assert "building the index" in r.stderr and "bad.md" in r.stderr  # skipped, said so
     out = json.loads(r.stdout)
     assert out["found"] and "ops-backups" in out["answer"]
-    r = run(["index"], env)
+    r = run(["ask", "where do backups go?"], env)  # nothing changed: nothing to say
+    assert r.returncode == 0 and r.stderr == ""
+    r = run(["index"], env)  # asked about the index: said again, once
     assert r.returncode == 0 and r.stdout.startswith("index unchanged")
+    assert r.stderr.count("bad.md") == 1
 
 
 def test_categories_json(env):
@@ -161,3 +191,68 @@ def test_help_matches_the_contract():
         assert flag in r.stdout
     r = run(["index", "--help"], {})
     assert "--corpus" in r.stdout and "--index" in r.stdout
+
+
+def test_version():
+    from importlib.metadata import version
+
+    r = run(["--version"], {})
+    assert r.returncode == 0 and r.stdout.strip() == f"notesbot {version('notesbot')}"
+
+
+def test_the_readmes_eval_example_runs_in_a_fresh_clone(env):
+    """Its question file is inside the project, not beside it."""
+    readme = (ROOT / "README.md").read_text()
+    [example] = [
+        ln.split("#")[0].split()
+        for ln in readme.splitlines()
+        if ln.startswith(".venv/bin/notesbot eval ")
+    ]
+    assert example[:2] == [".venv/bin/notesbot", "eval"]
+    path = example[2]
+    assert (ROOT / path).is_file() and ".." not in Path(path).parts
+    r = run(example[1:], env)
+    assert r.returncode == 0, r.stderr
+    assert "hit@1" in r.stdout and "abstention" in r.stdout
+
+
+def test_the_cli_works_from_any_folder_and_says_which_notes_it_used(env, tmp_path):
+    """The project's notes by default, as scripts/reindex takes them; relative
+    flags are the caller's."""
+    notesbot = Path(sys.executable).parent / "notesbot"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("NOTESBOT_")}
+    r = subprocess.run(
+        [str(notesbot), "ask", "what replaces service-loadbalancer?"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env={**base, "NOTESBOT_INDEX": env["NOTESBOT_INDEX"]},
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "ingress" in r.stdout
+    assert f"notes in {CORPUS}, index in {env['NOTESBOT_INDEX']}" in r.stderr
+
+    r = subprocess.run(
+        [str(notesbot), "ask", "--corpus", "notes", "x"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env={**base, "NOTESBOT_INDEX": env["NOTESBOT_INDEX"]},
+        timeout=300,
+    )
+    assert r.returncode == 1
+    assert errors(r.stderr) == [f"notesbot: error: notes folder not found: {elsewhere / 'notes'}"]
+
+
+def test_relative_settings_are_the_project_folders():
+    from bot.cli import in_folder
+    from bot.settings import Settings
+
+    settings = in_folder(
+        Settings(_env_file=None, corpus=Path("notes"), index=Path("/srv/index")), Path("/p")
+    )
+    assert (settings.corpus, settings.index) == (Path("/p/notes"), Path("/srv/index"))
+    assert settings.feedback_file == Path("/p/data/feedback.jsonl")

@@ -47,13 +47,7 @@ def _instructions() -> list[tuple[str, str]]:
 
 
 def _runtime_stage() -> list[tuple[str, str]]:
-    stages: list[list[tuple[str, str]]] = []
-    for keyword, rest in _instructions():
-        if keyword == "FROM":
-            stages.append([])
-        if stages:
-            stages[-1].append((keyword, rest))
-    return stages[-1]
+    return _stages()[-1]
 
 
 def _image_env() -> dict[str, str]:
@@ -144,6 +138,61 @@ def test_the_image_installs_with_the_same_script_as_make_and_ci() -> None:
     assert "./scripts/install.sh $(VENV) dev" in makefile
     runs = [rest for keyword, rest in _instructions() if keyword == "RUN"]
     assert any('./scripts/install.sh /opt/venv ""' in r for r in runs)
+
+
+def _stages() -> list[list[tuple[str, str]]]:
+    stages: list[list[tuple[str, str]]] = []
+    for keyword, rest in _instructions():
+        if keyword == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append((keyword, rest))
+    return stages
+
+
+def test_the_image_carries_the_exported_model_and_the_runtime_without_torch() -> None:
+    """torch and sentence-transformers export the model in a build stage's
+    venv of their own; the image gets the runtime venv and the export."""
+    build, runtime = _stages()
+    runs = " ".join(rest for keyword, rest in build if keyword == "RUN")
+    assert './scripts/install.sh /opt/venv ""' in runs  # the runtime: no extras
+    assert "./scripts/install.sh /opt/export export" in runs
+    assert "/opt/export/bin/notesbot model" in runs
+    build_cache = dict(pair.split("=", 1) for k, r in build if k == "ENV" for pair in r.split())
+    copied = {
+        tuple(rest.split()[-2:])
+        for keyword, rest in runtime
+        if keyword == "COPY" and "--from=build" in rest
+    }
+    assert copied == {
+        ("/opt/venv", "/opt/venv"),
+        (build_cache["NOTESBOT_MODEL_CACHE"], _image_env()["NOTESBOT_MODEL_CACHE"]),
+    }
+
+
+def test_the_image_build_takes_pip_sources_and_a_ca_as_documented() -> None:
+    build = _stages()[0]
+    args = {rest.split("=")[0] for keyword, rest in build if keyword == "ARG"}
+    assert {"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "TORCH_INDEX_URL"} <= args
+    secrets = set(re.findall(r"--mount=type=secret,id=(\w+)", DOCKERFILE.read_text()))
+    assert secrets == {"pipconf", "ca"}
+    docs = (ROOT / "docs" / "deploy.md").read_text()
+    for arg in args:
+        assert f"--build-arg {arg}=" in docs, arg
+    for secret in secrets:
+        assert f"--secret id={secret}," in docs, secret
+    installs = [
+        line
+        for line in (ROOT / "scripts" / "install.sh").read_text().splitlines()
+        if "$pip install" in line and "--dry-run" not in line  # the probe is quiet, not these
+    ]
+    assert len(installs) == 3 and not [ln for ln in installs if re.search(r"--quiet|\s-q\b", ln)]
+    for builder in (
+        "docker build",
+        "podman build --format docker",
+        "buildah build --format docker",
+    ):
+        assert builder in docs, builder
 
 
 def test_the_image_runs_as_a_non_root_user_and_serves_by_default() -> None:
