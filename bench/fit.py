@@ -51,7 +51,9 @@ COLLECTIONS = (
     Collection(
         "shipped",
         ROOT / "corpus",
-        (SHARED / "eval" / "dev.jsonl", TUNE / "tune.jsonl"),
+        # holdout.jsonl was the first version's held-out set; it tunes now, and
+        # holdout-2026-11/ is held out instead (never fitted on).
+        (SHARED / "eval" / "dev.jsonl", TUNE / "tune.jsonl", TUNE / "holdout.jsonl"),
     ),
     Collection(
         "til",
@@ -224,15 +226,21 @@ def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray
     return w, b, threshold
 
 
+# A covered question declined costs twice an out-of-scope one answered: an
+# answer shows the section it came from, which the reader can check; "not in
+# the notes" hides what the notes have.
+DECLINE_COST = 2.0
+
+
 def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """Where covered questions answered and out-of-scope ones declined are best
-    balanced; between two equally good cuts, the middle of the gap."""
+    """The cut with the least cost (rates, so that each class counts by its
+    share, not its size); between equally good cuts, the middle of the gap."""
     cuts = np.unique(np.concatenate(([0.0, 1.0], p)))
     scores = []
     for t in cuts:
         tpr = ((p >= t) & (y == 1)).sum() / max((y == 1).sum(), 1)
         tnr = ((p < t) & (y == 0)).sum() / max((y == 0).sum(), 1)
-        scores.append(tpr + tnr)
+        scores.append(DECLINE_COST * tpr + tnr)
     best = max(scores)
     i = scores.index(best)
     j = i
@@ -309,7 +317,8 @@ RANK = {{
 }}
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
-# (the cut that best balances covered answered and out-of-scope declined).
+# (the cut of least cost, a covered question declined costing twice an
+# out-of-scope one answered).
 FOUND = {{
 {found}
 }}
