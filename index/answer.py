@@ -51,7 +51,8 @@ UNIT_FEATURES = (
     "howto_code",  # a snippet, for a "how do I" question
     "howto_inline",  # a sentence with code in it (`--sandbox`), for a "how do I" question
     "opening",  # the section's first sentence, for a "what is" question
-    "position",  # 0 at the section's start, 1 at its end
+    "position",  # 0 at the section's start, 1 at its end, for a "how do I" question
+    "position_other",  # the same, for any other question
     "announces",  # a sentence ending in ':' (says little by itself)
     "continued",  # a snippet right after another one (often its output)
     "need",  # cosine of the unit and the question's last sentence (what it asks for)
@@ -161,11 +162,13 @@ class Extractor:
             x[k, 4] = code and intent == HOWTO
             x[k, 5] = inline and intent == HOWTO
             x[k, 6] = intent == DEFINE and k == 0
-            x[k, 7] = k / (n - 1) if n > 1 else 0.0
-            x[k, 8] = not code and u.text.rstrip().endswith(":")
-            x[k, 9] = code and k > 0 and units[ids[k - 1]].kind == "code"
-            x[k, 10] = needs[k]
-            x[k, 11] = any(e in u.text.lower() for e in asked.echoes)
+            position = k / (n - 1) if n > 1 else 0.0
+            x[k, 7] = position if intent == HOWTO else 0.0
+            x[k, 8] = position if intent != HOWTO else 0.0
+            x[k, 9] = not code and u.text.rstrip().endswith(":")
+            x[k, 10] = code and k > 0 and units[ids[k - 1]].kind == "code"
+            x[k, 11] = needs[k]
+            x[k, 12] = any(e in u.text.lower() for e in asked.echoes)
         return x
 
     def choose(self, section: Section, asked: Asked) -> Choice | None:
