@@ -283,8 +283,10 @@ class Searcher:
         ]
         start, end = self.unit_range[section]
         says = self.unit_says[start:end]
-        if not spans or not says.any():
-            return sentence  # nothing asked beyond the headings: no evidence either way
+        if len(spans) < 2 or not says.any():
+            # Nothing asked beyond the headings, or a word ("… on a server"):
+            # too little to tell either way.
+            return sentence
         rest = enc.pool_together(spans)
         if rest is None:
             return sentence
