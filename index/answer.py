@@ -226,6 +226,8 @@ class Extractor:
             out.append(ids[j])
             size += len(units[ids[j]].text)
             j += 1
+        if units[out[-1]].text.rstrip().endswith(":"):
+            return self._announced(ids, ids.index(out[-1]), out)  # "… when:" and its list
         return out
 
     def _same_paragraph(self, a: int, b: int) -> bool:
