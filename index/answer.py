@@ -76,6 +76,7 @@ _SKIP_KINDS = ("link", "figure")
 
 _QUOTED = re.compile(r"'([^']{6,})'|\"([^\"]{6,})\"|`([^`]{4,})`|“([^”]{6,})”")
 _CODE_TOKEN = re.compile(r"\S*[._:/()=\[\]]\S*")
+_ERROR_CODE = re.compile(r"\b[A-Z]{1,5}\d{2,}\b")  # E212, ORA-00942's parts, HTTP503
 _ASKS = re.compile(r"[^.?!—]+[?]|[^.?!—]+$")
 
 
@@ -101,6 +102,7 @@ class Asked:
         need = enc.pool_together(spans[-1:]) if spans else None
         echoes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
         echoes += [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text) if len(t) >= 8]
+        echoes += _ERROR_CODE.findall(text)
         return cls(
             question,
             intent_of(question),
@@ -168,7 +170,7 @@ class Extractor:
             x[k, 9] = not code and u.text.rstrip().endswith(":")
             x[k, 10] = code and k > 0 and units[ids[k - 1]].kind == "code"
             x[k, 11] = needs[k]
-            x[k, 12] = any(e in u.text.lower() for e in asked.echoes)
+            x[k, 12] = self._echoes(i, asked)
         return x
 
     def choose(self, section: Section, asked: Asked) -> Choice | None:
@@ -183,7 +185,15 @@ class Extractor:
             if says.any():
                 scores = np.where(says, scores, -np.inf)
         k = int(np.argmax(scores))
+        if asked.intent == HOWTO and self._echoes(ids[k], asked) and k + 1 < len(ids):
+            # The best match repeats the question's own error or code: that is the
+            # problem the note starts from; the fix comes after it.
+            k = k + 1 + int(np.argmax(scores[k + 1 :]))
         return Choice(tuple(self.readable(ids, k, asked.intent)), ids[k], float(scores[k]))
+
+    def _echoes(self, unit: int, asked: Asked) -> bool:
+        text = self.loaded.units[unit].text.lower()
+        return any(e in text for e in asked.echoes)
 
     # ------------------------------------------------------------------ composing
 
