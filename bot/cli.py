@@ -291,11 +291,16 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 def format_answer(answer: Answer) -> str:
     if not answer.found:
         return f"{answer.text} Browse what they cover with `notesbot categories`."
+    from index.freshness import noted, stale_message
+
     lines = [answer_body(answer)]
+    if answer.stale:
+        lines += ["", stale_message(answer)]
     if answer.citations:
         lines += ["", "Sources:"]
         for n, c in enumerate(answer.citations, 1):
-            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line})")
+            when = f", {noted(c.updated)}" if c.updated else ""
+            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line}{when})")
             if c.url:
                 lines.append(f"     {c.url}")
     if answer.note and answer.note.startswith(("http://", "https://")):

@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import DEFAULT_MODEL, INDEX_TYPES, IndexConfig
+from index.freshness import DEFAULT_STALE_AFTER, parse_age
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -60,6 +61,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"  # NOTESBOT_LOG_LEVEL
     log_questions: bool = False  # NOTESBOT_LOG_QUESTIONS: the user's text at info level
 
+    # Freshness (README: "Old notes and missing notes").
+    stale_after: str = DEFAULT_STALE_AFTER  # NOTESBOT_STALE_AFTER: 18m, 540d, 2y; 0 is off
+
+    @field_validator("stale_after")
+    @classmethod
+    def _age(cls, value: str) -> str:
+        parse_age(value)  # ValueError: the one line the CLI shows
+        return value
+
     @field_validator("index_type")
     @classmethod
     def _known_index_type(cls, value: str) -> str:
@@ -85,4 +95,5 @@ class Settings(BaseSettings):
             model_cache=self.model_cache,
             base_url=self.base_url,
             index_type=self.index_type,
+            stale_after_days=parse_age(self.stale_after),
         )

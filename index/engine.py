@@ -23,6 +23,7 @@ from .catalog import build_catalog, find_category
 from .config import IndexConfig
 from .domain import Answer, Category, NotesbotError, Section
 from .embed import Embedder, load_embedder
+from .freshness import Freshness, dated, read_freshness
 from .search import Searcher
 from .store import LoadedIndex, current_version, load_index
 
@@ -46,6 +47,7 @@ class _Snapshot:
     searcher: Searcher
     extractor: Extractor
     catalog: tuple[Category, ...]
+    freshness: Freshness
 
 
 class Engine:
@@ -81,6 +83,7 @@ class Engine:
             Searcher(loaded, self.embedder.common_word),
             Extractor(loaded),
             build_catalog(loaded.sections, self.config.base_url),
+            read_freshness(loaded.path),
         )
 
     @property
@@ -144,6 +147,7 @@ class Engine:
         result = snap.searcher.search(query, enc, top_k=top_k)
         t2 = time.perf_counter()
         answer = compose_answer(query, enc, result, snap.extractor, self.config.base_url, top_k)
+        answer = dated(answer, snap.freshness, self.config.stale_after_days)
         t3 = time.perf_counter()
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000

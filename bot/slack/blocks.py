@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.domain import PATH_SEP, Answer, Category, Citation, Section
+from index.freshness import noted, stale_message
 
 from .notes import section_ref
 from .text import clip, escape, link
@@ -129,7 +130,8 @@ def citation_text(citation: Citation) -> str:
     """`*<url|Notes › Network › ingress>*` and `` `README.md:488` ``."""
     path = heading_path(citation.path)
     title = link(citation.url, path) if citation.url else escape(path)
-    return f"*{title}*\n`{escape(citation.source)}:{citation.line}`"
+    when = f" · {noted(citation.updated)}" if citation.updated else ""
+    return f"*{title}*\n`{escape(citation.source)}:{citation.line}`{when}"
 
 
 def note_text(note: str) -> str:
@@ -209,6 +211,8 @@ def answer_message(
         if answer.replaced_by:
             warning += f"; they point to *{escape(answer.replaced_by)}* instead"
         body.append(context(warning + "."))
+    if answer.stale:
+        body.append(context(f":hourglass: {stale_message(answer)}"))
     if answer.note:
         body.append(context(note_text(answer.note)))
     if answer.citations:
@@ -228,6 +232,7 @@ def answer_message(
     text = fallback(
         escape(answer.text),
         ":warning: deprecated" if answer.deprecated else "",
+        stale_message(answer) if answer.stale else "",
         f"Sources: {escape(sources)}" if sources else "",
     )
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
