@@ -113,6 +113,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--failures", action="store_true", help="list the questions it got wrong")
     p.set_defaults(run=cmd_eval)
 
+    p = command("gaps", "the questions the notes could not answer, grouped by meaning")
+    p.add_argument(
+        "--since", type=_age, default="30d", metavar="AGE", help="30d (default), 6w, 3m, 1y"
+    )
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.add_argument(
+        "--post", action="store_true", help="post to NOTESBOT_GAPS_CHANNEL, once a period (cron)"
+    )
+    p.set_defaults(run=cmd_gaps)
+
     p = command("serve", "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     paths(p)
     p.add_argument("--port", type=int, metavar="PORT", help="HTTP port (NOTESBOT_PORT)")
@@ -151,6 +161,16 @@ def project_home() -> Path | None:
     in place), or None when it is installed as a package (the image)."""
     root = Path(__file__).resolve().parent.parent
     return root if (root / "pyproject.toml").is_file() else None
+
+
+def _age(value: str) -> str:
+    from index.freshness import parse_age
+
+    try:
+        parse_age(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -374,6 +394,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.failures:
         print("\n".join(describe_failures(report.failures())) or "no failures")
     return 0
+
+
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    from .gaps.command import run_gaps
+
+    return run_gaps(settings, args.since, args.json, args.post)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

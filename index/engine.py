@@ -18,10 +18,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from .answer import Extractor, compose_answer, not_found
 from .catalog import build_catalog, find_category
 from .config import IndexConfig
-from .domain import Answer, Category, NotesbotError, Section
+from .domain import Answer, Category, Hit, NotesbotError, Section
 from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
 from .search import Searcher
@@ -153,6 +155,23 @@ class Engine:
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000
         )
         return answer
+
+    def closest(self, question: str) -> tuple[np.ndarray, Hit | None]:
+        """The question's vector and the section nearest to it in meaning,
+        however far (what the report of unanswered questions groups by)."""
+        loaded = self._snapshot.loaded
+        vector = self.embedder.embed_query(" ".join(question.split())[:MAX_QUESTION_CHARS])
+        if not loaded.passages:
+            return vector, None
+        scores, rows = loaded.dense.search(vector.reshape(1, -1).astype(np.float32), 1)
+        if rows[0][0] < 0:
+            return vector, None
+        section = loaded.section_by_id[loaded.passages[int(rows[0][0])].section_id]
+        return vector, Hit(section, float(scores[0][0]), dense=float(scores[0][0]))
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
 
     # ------------------------------------------------------------------ browsing
 

@@ -291,6 +291,7 @@ def help_message(command: str, bot_user_id: str | None = None, follow_ups: bool 
         f"• `{command} categories`: the categories of the notes.",
         f"• `{command} list <category>`: the projects in a category "
         f"(part of its name is enough: `{command} list net`).",
+        f"• `{command} gaps`: the questions the notes could not answer lately.",
         f"• `{command} help`: this message.",
     ]
     text = fallback(
