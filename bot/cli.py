@@ -199,7 +199,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 NOTES_COMMANDS = ("index", "ask", "categories", "eval")
-PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file")
+PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file")
 
 
 def in_folder(settings: Settings, home: Path) -> Settings:
