@@ -164,6 +164,8 @@ CODE_MAX = 2000  # one snippet in one section block, with room for its fences
 def code_block(escaped: str) -> str:
     # A ``` inside the code would end Slack's code block early.
     return "```\n" + escaped.replace("```", "`\u200b``") + "\n```"
+
+
 ANSWER_BLOCKS_MAX = 4
 
 
