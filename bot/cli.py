@@ -113,6 +113,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--failures", action="store_true", help="list the questions it got wrong")
     p.set_defaults(run=cmd_eval)
 
+    p = command("gaps", "the questions the notes could not answer, grouped by meaning")
+    p.add_argument(
+        "--since", type=_age, default="30d", metavar="AGE", help="30d (default), 6w, 3m, 1y"
+    )
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.add_argument(
+        "--post", action="store_true", help="post to NOTESBOT_GAPS_CHANNEL, once a period (cron)"
+    )
+    p.set_defaults(run=cmd_gaps)
+
     p = command("serve", "run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     paths(p)
     p.add_argument("--port", type=int, metavar="PORT", help="HTTP port (NOTESBOT_PORT)")
@@ -153,6 +163,16 @@ def project_home() -> Path | None:
     return root if (root / "pyproject.toml").is_file() else None
 
 
+def _age(value: str) -> str:
+    from index.freshness import parse_age
+
+    try:
+        parse_age(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     """Flags on top of NOTESBOT_* and `.env`. As for scripts/reindex, the
     project's `.env` and relative settings (the defaults `corpus`,
@@ -179,7 +199,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 NOTES_COMMANDS = ("index", "ask", "categories", "eval")
-PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file")
+PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file")
 
 
 def in_folder(settings: Settings, home: Path) -> Settings:
@@ -291,11 +311,16 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 def format_answer(answer: Answer) -> str:
     if not answer.found:
         return f"{answer.text} Browse what they cover with `notesbot categories`."
+    from index.freshness import noted, stale_message
+
     lines = [answer_body(answer)]
+    if answer.stale:
+        lines += ["", stale_message(answer)]
     if answer.citations:
         lines += ["", "Sources:"]
         for n, c in enumerate(answer.citations, 1):
-            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line})")
+            when = f", {noted(c.updated)}" if c.updated else ""
+            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line}{when})")
             if c.url:
                 lines.append(f"     {c.url}")
     if answer.note and answer.note.startswith(("http://", "https://")):
@@ -369,6 +394,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.failures:
         print("\n".join(describe_failures(report.failures())) or "no failures")
     return 0
+
+
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    from .gaps.command import run_gaps
+
+    return run_gaps(settings, args.since, args.json, args.post)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

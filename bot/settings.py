@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import DEFAULT_MODEL, INDEX_TYPES, IndexConfig
+from index.freshness import DEFAULT_STALE_AFTER, parse_age
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -60,6 +61,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"  # NOTESBOT_LOG_LEVEL
     log_questions: bool = False  # NOTESBOT_LOG_QUESTIONS: the user's text at info level
 
+    # Freshness and what the notes miss (README: "Old notes and missing notes").
+    stale_after: str = DEFAULT_STALE_AFTER  # NOTESBOT_STALE_AFTER: 18m, 540d, 2y; 0 is off
+    gaps_file: Path | None = None  # NOTESBOT_GAPS_FILE (default: beside NOTESBOT_FEEDBACK_FILE)
+    gaps_days: int = Field(90, ge=0, le=3650)  # NOTESBOT_GAPS_DAYS: kept this long; 0: none kept
+    gaps_channel: str | None = None  # NOTESBOT_GAPS_CHANNEL: `notesbot gaps --post` posts here
+
+    @field_validator("stale_after")
+    @classmethod
+    def _age(cls, value: str) -> str:
+        parse_age(value)  # ValueError: the one line the CLI shows
+        return value
+
+    @property
+    def gaps_path(self) -> Path:
+        return self.gaps_file or Path(self.feedback_file).with_name("gaps.sqlite")
+
     @field_validator("index_type")
     @classmethod
     def _known_index_type(cls, value: str) -> str:
@@ -72,7 +89,7 @@ class Settings(BaseSettings):
     def _slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
 
-    @field_validator("base_url", "model_cache", mode="before")
+    @field_validator("base_url", "model_cache", "gaps_file", "gaps_channel", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -85,4 +102,5 @@ class Settings(BaseSettings):
             model_cache=self.model_cache,
             base_url=self.base_url,
             index_type=self.index_type,
+            stale_after_days=parse_age(self.stale_after),
         )

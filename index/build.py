@@ -32,6 +32,7 @@ from .domain import (
     Section,
 )
 from .embed import Embedder, load_embedder, model_id
+from .freshness import write_freshness
 from .markdown import parse_note, resolve_link
 from .store import (
     FORMAT_VERSION,
@@ -58,7 +59,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 8
+PIPELINE_VERSION = 9  # 9: freshness.json
 CODE_UNIT_LINES = 8
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
 
@@ -133,6 +134,7 @@ def build_index(
         name, tmp = new_version_dir(config.index_dir)
         try:
             _write_section_hashes(tmp, sections)
+            write_freshness(tmp, corpus, sections)
             write_version(
                 tmp, manifest, sections, plan.passages, plan.units, pvec, hvec, uvec, dense, bm25
             )

@@ -21,6 +21,7 @@ class IndexConfig:
     model_cache: Path | None = None  # where the model exported for fast loading lives
     base_url: str | None = None  # e.g. https://github.com/org/notes/blob/main
     index_type: str = "auto"
+    stale_after_days: float = 548.0  # answers from sections all older than this say so; 0: off
 
     @property
     def model_cache_dir(self) -> Path:

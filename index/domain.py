@@ -123,6 +123,7 @@ class Citation:
     score: float
     url: str | None = None
     section_id: str = ""  # for "show section"; not part of the JSON contract
+    updated: str | None = None  # "2019-05-01": when the section last changed (index/freshness.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,6 +133,7 @@ class Citation:
             "line": self.line,
             "score": round(self.score, 4),
             "url": self.url,
+            "updated": self.updated,
         }
 
 
@@ -154,6 +156,7 @@ class Answer:
     replaced_by: str | None = None
     note: str | None = None  # e.g. where link-only notes live, or why nothing was found
     parts: tuple[AnswerPart, ...] = ()  # `text` in pieces, for showing snippets as code
+    stale: bool = False  # every cited section is older than NOTESBOT_STALE_AFTER
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -169,6 +172,8 @@ class Answer:
         }
         if self.code:
             out["code"] = list(self.code)  # the snippets of `answer`, as they are in the notes
+        if self.stale:
+            out["stale"] = True
         return out
 
 

@@ -18,11 +18,14 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from .answer import Extractor, compose_answer, not_found
 from .catalog import build_catalog, find_category
 from .config import IndexConfig
-from .domain import Answer, Category, NotesbotError, Section
+from .domain import Answer, Category, Hit, NotesbotError, Section
 from .embed import Embedder, load_embedder
+from .freshness import Freshness, dated, read_freshness
 from .search import Searcher
 from .store import LoadedIndex, current_version, load_index
 
@@ -46,6 +49,7 @@ class _Snapshot:
     searcher: Searcher
     extractor: Extractor
     catalog: tuple[Category, ...]
+    freshness: Freshness
 
 
 class Engine:
@@ -81,6 +85,7 @@ class Engine:
             Searcher(loaded, self.embedder.common_word),
             Extractor(loaded),
             build_catalog(loaded.sections, self.config.base_url),
+            read_freshness(loaded.path),
         )
 
     @property
@@ -144,11 +149,29 @@ class Engine:
         result = snap.searcher.search(query, enc, top_k=top_k)
         t2 = time.perf_counter()
         answer = compose_answer(query, enc, result, snap.extractor, self.config.base_url, top_k)
+        answer = dated(answer, snap.freshness, self.config.stale_after_days)
         t3 = time.perf_counter()
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000
         )
         return answer
+
+    def closest(self, question: str) -> tuple[np.ndarray, Hit | None]:
+        """The question's vector and the section nearest to it in meaning,
+        however far (what the report of unanswered questions groups by)."""
+        loaded = self._snapshot.loaded
+        vector = self.embedder.embed_query(" ".join(question.split())[:MAX_QUESTION_CHARS])
+        if not loaded.passages:
+            return vector, None
+        scores, rows = loaded.dense.search(vector.reshape(1, -1).astype(np.float32), 1)
+        if rows[0][0] < 0:
+            return vector, None
+        section = loaded.section_by_id[loaded.passages[int(rows[0][0])].section_id]
+        return vector, Hit(section, float(scores[0][0]), dense=float(scores[0][0]))
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
 
     # ------------------------------------------------------------------ browsing
 

@@ -49,10 +49,11 @@ def test_ask_json_contract(env):
     r = run(["ask", "--json", "what replaces service-loadbalancer?"], env)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert set(out) == {"question", "found", "answer", "citations"}
+    assert set(out) == {"question", "found", "answer", "citations", "stale"}  # notes from 2017
     assert out["found"] is True and "ingress" in out["answer"]
     c = out["citations"][0]
-    assert set(c) == {"title", "path", "source", "line", "score", "url"}
+    assert set(c) == {"title", "path", "source", "line", "score", "url", "updated"}
+    assert c["updated"] == "2017-05-13"  # its *Date: 05/13/2017, ...* line
     assert c["title"] == "(deprecated) service-loadbalancer"
     assert c["path"] == ["k8s-projects", "Network", "(deprecated) service-loadbalancer"]
     assert (c["source"], c["line"], c["url"]) == ("k8s-projects/README.md", 525, None)

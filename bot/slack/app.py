@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.gaps.record import GapLog
 from bot.metrics import Metrics
 from bot.settings import Settings
 
@@ -69,6 +70,13 @@ def build_app(
         metrics=metrics,
         feedback=FeedbackLog(Path(settings.feedback_file)),
         memory=memory or Memory(),
+        gaps=GapLog.open(
+            settings.gaps_path,
+            settings.gaps_days,
+            settings.log_questions,
+            engine.closest,
+            engine.model_id,
+        ),
     )
     bolt_log = logging.getLogger("notesbot.bolt")
     bolt_log.addFilter(_quiet_token_warning)

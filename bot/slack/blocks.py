@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.domain import PATH_SEP, Answer, Category, Citation, Section
+from index.freshness import noted, stale_message
 
 from .notes import section_ref
 from .text import clip, escape, link
@@ -129,7 +130,8 @@ def citation_text(citation: Citation) -> str:
     """`*<url|Notes › Network › ingress>*` and `` `README.md:488` ``."""
     path = heading_path(citation.path)
     title = link(citation.url, path) if citation.url else escape(path)
-    return f"*{title}*\n`{escape(citation.source)}:{citation.line}`"
+    when = f" · {noted(citation.updated)}" if citation.updated else ""
+    return f"*{title}*\n`{escape(citation.source)}:{citation.line}`{when}"
 
 
 def note_text(note: str) -> str:
@@ -162,6 +164,8 @@ CODE_MAX = 2000  # one snippet in one section block, with room for its fences
 def code_block(escaped: str) -> str:
     # A ``` inside the code would end Slack's code block early.
     return "```\n" + escaped.replace("```", "`\u200b``") + "\n```"
+
+
 ANSWER_BLOCKS_MAX = 4
 
 
@@ -209,6 +213,8 @@ def answer_message(
         if answer.replaced_by:
             warning += f"; they point to *{escape(answer.replaced_by)}* instead"
         body.append(context(warning + "."))
+    if answer.stale:
+        body.append(context(f":hourglass: {stale_message(answer)}"))
     if answer.note:
         body.append(context(note_text(answer.note)))
     if answer.citations:
@@ -228,6 +234,7 @@ def answer_message(
     text = fallback(
         escape(answer.text),
         ":warning: deprecated" if answer.deprecated else "",
+        stale_message(answer) if answer.stale else "",
         f"Sources: {escape(sources)}" if sources else "",
     )
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
@@ -286,6 +293,7 @@ def help_message(command: str, bot_user_id: str | None = None, follow_ups: bool 
         f"• `{command} categories`: the categories of the notes.",
         f"• `{command} list <category>`: the projects in a category "
         f"(part of its name is enough: `{command} list net`).",
+        f"• `{command} gaps`: the questions the notes could not answer lately.",
         f"• `{command} help`: this message.",
     ]
     text = fallback(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.gaps.record import GapLog
 from bot.metrics import Metrics
 from bot.settings import Settings
 
@@ -20,4 +21,5 @@ class Deps:
     metrics: Metrics
     feedback: FeedbackLog
     memory: Memory = field(default_factory=Memory)
+    gaps: GapLog | None = None  # what the notes miss (bot/gaps)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("notesbot.slack"))

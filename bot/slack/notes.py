@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+import numpy as np
+
 from bot.metrics import IndexInfo
-from index.domain import Answer, Category, Citation, Section
+from index.domain import Answer, Category, Citation, Hit, Section
 
 
 class NotesEngine(IndexInfo, Protocol):
@@ -19,6 +21,11 @@ class NotesEngine(IndexInfo, Protocol):
     def section(self, section_id: str) -> Section | None: ...
 
     def reload_if_changed(self) -> bool: ...
+
+    def closest(self, question: str) -> tuple[np.ndarray, Hit | None]: ...
+
+    @property
+    def model_id(self) -> str: ...
 
 
 def section_ref(citation: Citation) -> dict[str, Any]:

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["help", "categories", "list", "ask", "unknown"]
+from index.freshness import parse_age
+
+Kind = Literal["help", "categories", "list", "ask", "unknown", "gaps"]
 
 _HELP = {"help", "-h", "--help", "?", "usage", "h"}
 _CATEGORIES = {"categories", "category", "cats", "cat"}
@@ -49,6 +51,8 @@ def parse_command(text: str) -> Request:
         return Request("help")
     if word in _CATEGORIES and not rest:
         return Request("categories")
+    if word == "gaps" and (not rest or _is_age(rest)):
+        return Request("gaps", rest)
     if word in _LIST:
         return Request("list", rest)
     if word in _ASK:
@@ -56,7 +60,7 @@ def parse_command(text: str) -> Request:
     if word.startswith(("-", "/")):
         return Request("unknown", head)
     if not rest:
-        close = difflib.get_close_matches(word, ["categories", "help"], n=1, cutoff=0.8)
+        close = difflib.get_close_matches(word, ["categories", "help", "gaps"], n=1, cutoff=0.8)
         if close:
             return Request("unknown", head, suggestion=close[0])
     return Request("ask", " ".join(text.split()))
@@ -74,6 +78,14 @@ def parse_message(text: str) -> Request:
     if word == "list" and rest and len(rest.split()) <= 3:
         return Request("list", rest)  # asked as a question if no category matches
     return Request("ask", " ".join(text.split()))
+
+
+def _is_age(text: str) -> bool:
+    try:
+        parse_age(text)
+    except ValueError:
+        return False
+    return True
 
 
 def looks_like_question(text: str) -> bool:

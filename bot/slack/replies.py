@@ -72,6 +72,8 @@ def remember(deps: Deps, answer_id: str, answer: Answer, reply: Reply) -> None:
     deps.memory.answers.put(
         answer_id, Remembered(answer, reply.text, reply.blocks, deps.engine.version)
     )
+    if deps.gaps is not None:
+        deps.gaps.answered(answer_id, answer)
 
 
 def slack_error(exc: Exception) -> str:

@@ -3,11 +3,15 @@ methods: answers come from keywords, not a model."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 import time
 from collections import Counter
 
-from index.domain import Answer, Block, Category, Citation, Project, Section
+import numpy as np
+
+from index.domain import Answer, Block, Category, Citation, Hit, Project, Section
 
 SOURCE = "k8s-projects/README.md"
 BASE = "https://notes.example.com/blob/main"
@@ -157,3 +161,20 @@ class FakeEngine:
     def reload_if_changed(self) -> bool:
         self.reload_checks += 1
         return False
+
+    model_id = "fake/bag-of-words"
+
+    def closest(self, question: str) -> tuple[np.ndarray, Hit | None]:
+        """A hashed bag of words, and the section sharing most words with it."""
+        vector = _bag(question)
+        scored = [(float(_bag(" ".join(s.path)) @ vector), s) for s in self.sections]
+        score, section = max(scored, key=lambda x: x[0])
+        return vector, Hit(section, score) if score > 0 else None
+
+
+def _bag(text: str, dim: int = 64) -> np.ndarray:
+    v = np.zeros(dim, dtype=np.float32)
+    for w in re.findall(r"\w+", text.lower()):
+        v[int(hashlib.md5(w.encode()).hexdigest(), 16) % dim] += 1.0
+    n = np.linalg.norm(v)
+    return v / n if n else v

@@ -99,6 +99,8 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         _tell(deps, respond, "Sorry, I couldn't record your feedback just now.")
         return
     deps.metrics.feedback.labels(vote).inc()
+    if vote == "down" and remembered is not None and deps.gaps is not None:
+        deps.gaps.disliked(str(value.get("a")), remembered.answer)
     deps.log.info("feedback vote=%s found=%s", vote, record.get("found"))
 
     # Thank the user where they clicked.

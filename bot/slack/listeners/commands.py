@@ -10,12 +10,17 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.gaps.report import DEFAULT_SINCE, gap_report
 from bot.slack import blocks, replies
 from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
+from bot.slack.gaps import gaps_message
 from bot.slack.parse import parse_command
 from bot.slack.text import clip, escape
 from index.domain import Answer
+from index.freshness import parse_age
+
+NO_GAPS = "I keep no unanswered questions here (NOTESBOT_GAPS_DAYS is 0)."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -50,6 +55,8 @@ def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Answer | No
         return blocks.help_message(command, follow_ups=deps.settings.follow_ups), None, None
     if request.kind == "unknown":
         return blocks.usage_message(command, request.arg, request.suggestion), None, None
+    if request.kind == "gaps":
+        return gaps_reply(deps, request.arg), None, None
     if request.kind == "categories":
         return blocks.categories_message(deps.engine.categories(), command), None, None
     if request.kind == "list":
@@ -69,3 +76,12 @@ def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Answer | No
         asked = blocks.context(f"*{escape(command)}* {escape(clip(answer.question, 500))}")
         reply = Reply(reply.text, [asked, *reply.blocks][: blocks.BLOCKS_MAX])
     return reply, answer_id, answer
+
+
+def gaps_reply(deps: Deps, since: str) -> Reply:
+    """`/notes gaps [30d]`: the most asked questions the notes could not answer."""
+    store = deps.gaps.store if deps.gaps is not None else None
+    if store is None:
+        return Reply(NO_GAPS, [blocks.section(NO_GAPS)])
+    report = gap_report(store, parse_age(since or DEFAULT_SINCE), deps.settings.gaps_days)
+    return gaps_message(report)
