@@ -301,7 +301,7 @@ class Extractor:
             j += 1
         return out
 
-    def _share(self, wanted: set[str], unit: int) -> float:
+    def _share(self, wanted: frozenset[str], unit: int) -> float:
         return len(wanted & self.unit_terms[unit]) / len(wanted) if wanted else 0.0
 
     def _eligible(self, i: int) -> bool:
