@@ -6,15 +6,51 @@ import re
 import threading
 
 import pysbd
+from pysbd.utils import TextSpan
 
 _local = threading.local()
+
+# pysbd's rules are some 540 regular expressions that it makes from strings
+# at each call; Python keeps 512 compiled ones and drops the oldest first, so
+# every paragraph compiled them all again (with the segmenter below, that was
+# two thirds of the time it takes to cut notes into sentences). Python 3.11's
+# re reads this limit at each compile.
+RE_CACHE = 2048
+if getattr(re, "_MAXCACHE", RE_CACHE) < RE_CACHE:
+    re._MAXCACHE = RE_CACHE  # type: ignore[attr-defined]
+
+
+class _Segmenter(pysbd.Segmenter):
+    """pysbd's segmenter, finding each sentence back in the text as it does
+    (the sentence and the whitespace after it, the first occurrence ending
+    past the previous sentence) but without making a regular expression of
+    every sentence: thousands of those flushed the rules out of re's cache."""
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        if not all(sentences):
+            return list(super().sentences_with_char_spans(sentences))
+        text = self.original_text
+        spans = []
+        prior_end = 0
+        for sent in sentences:
+            pos = 0
+            while (start := text.find(sent, pos)) >= 0:
+                end = start + len(sent)
+                while end < len(text) and text[end].isspace():  # what `\s*` takes
+                    end += 1
+                if end > prior_end:
+                    spans.append(TextSpan(text[start:end], start, end))
+                    prior_end = end
+                    break
+                pos = end
+        return spans
 
 
 def _segmenter() -> pysbd.Segmenter:
     # pysbd keeps state while segmenting: one per thread.
     seg = getattr(_local, "seg", None)
     if seg is None:
-        seg = _local.seg = pysbd.Segmenter(language="en", clean=False, char_span=True)
+        seg = _local.seg = _Segmenter(language="en", clean=False, char_span=True)
     return seg
 
 

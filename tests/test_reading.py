@@ -79,3 +79,28 @@ def test_tables_read_by_row_links_and_figures_by_kind():
         ("text", "Uses `kubectl` to check."),
         ("link", "Further reading"),
     ]
+
+
+def test_sentences_are_found_back_in_the_text_as_pysbd_finds_them():
+    """The segmenter finds sentences without a regular expression each; the
+    offsets and sentences must be pysbd's own, repeated sentences included."""
+    import pysbd
+    from conftest import CORPUS
+
+    from index import sentences
+
+    texts = [
+        "Restart it. Restart it.  Restart it.\tThen check the logs again, e.g. with kubectl.",
+        "The steps are 1) drain the node 2) upgrade it and 3) uncordon it. Done.",
+        "See https://example.com/a.b?c=d for v1.2.3 notes. It's fine! Really?",
+    ]
+    for note in CORPUS.rglob("*.md"):
+        for section in parse_note(note.name, note.read_text(encoding="utf-8")):
+            texts += [b.text for b in section.blocks if b.kind in ("text", "item")]
+    ours = [split_sentences(t) for t in texts]
+    sentences._local.seg = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    try:
+        assert ours == [split_sentences(t) for t in texts]
+    finally:
+        sentences._local.seg = None
+    assert [s for _, s in ours[0]][:3] == ["Restart it. ", "Restart it.  ", "Restart it.\t"]
