@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.config import DEFAULT_MODEL, INDEX_TYPES, IndexConfig
+from index.config import DEFAULT_MODEL, DEFAULT_PRECISION, INDEX_TYPES, PRECISIONS, IndexConfig
 from index.freshness import DEFAULT_STALE_AFTER, parse_age
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     model: str = DEFAULT_MODEL  # NOTESBOT_MODEL: a path or a hub name
     model_cache: Path | None = None  # NOTESBOT_MODEL_CACHE (default: ~/.cache/notesbot/models)
     index_type: str = "auto"  # NOTESBOT_INDEX_TYPE: auto, flat, hnsw, ivf
+    model_precision: str = DEFAULT_PRECISION  # NOTESBOT_MODEL_PRECISION: fp32, int8
     base_url: str | None = None  # NOTESBOT_BASE_URL: links to the notes repo
     top_k: int = Field(3, ge=1, le=20)  # NOTESBOT_TOP_K
 
@@ -84,6 +85,13 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(INDEX_TYPES)}")
         return value
 
+    @field_validator("model_precision")
+    @classmethod
+    def _known_precision(cls, value: str) -> str:
+        if value not in PRECISIONS:
+            raise ValueError(f"must be one of {', '.join(PRECISIONS)}")
+        return value
+
     @field_validator("command")
     @classmethod
     def _slash(cls, value: str) -> str:
@@ -103,4 +111,5 @@ class Settings(BaseSettings):
             base_url=self.base_url,
             index_type=self.index_type,
             stale_after_days=parse_age(self.stale_after),
+            precision=self.model_precision,
         )

@@ -3,6 +3,12 @@
 Only passages whose content hash is new are embedded; the rest reuse the
 vectors of the live version. When no note changed at all, nothing is parsed
 or embedded and the live version stays as it is.
+
+Memory does not grow with the notes: one note's sections are in memory at a
+time, and the version's files are written as the notes are read
+(index/writer.py). Passages to embed wait in a spool file and are embedded in
+chunks, shortest first (batches of similar length waste little on padding),
+their vectors written straight to their rows.
 """
 
 from __future__ import annotations
@@ -12,16 +18,18 @@ import hashlib
 import json
 import logging
 import re
+import shutil
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from .config import IndexConfig
-from .corpus import Corpus, read_corpus
+from .corpus import Corpus, NoteFile, read_corpus
 from .domain import (
     Block,
     BuildReport,
@@ -31,9 +39,10 @@ from .domain import (
     NotesbotError,
     Section,
 )
-from .embed import Embedder, load_embedder, model_id
-from .freshness import write_freshness
-from .markdown import parse_note, resolve_link
+from .embed import Embedder, Span, load_embedder, model_id, trim_heap
+from .freshness import Dated, section_dates, write_dates
+from .markdown import headings_up_to, parse_note, resolve_link
+from .progress import Progress
 from .store import (
     FORMAT_VERSION,
     Manifest,
@@ -47,10 +56,12 @@ from .store import (
     prune,
     publish,
     read_manifest,
+    section_json,
     verify_files,
-    write_version,
+    write_manifest,
 )
 from .text import terms
+from .writer import ROWS_PER_READ, JsonlWriter, NpyReader, NpyRows, SectionHashes, TermIds
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +72,22 @@ AUTO_HNSW_FROM = 50_000
 # (vectors of passages that come out the same are still reused).
 PIPELINE_VERSION = 9  # 9: freshness.json
 CODE_UNIT_LINES = 8
+# Sections of one note beyond this are not indexed, and the build says so: a
+# generated or pasted note of tens of thousands of headings would otherwise
+# hold the build (and its lock) for many minutes. Real notes have hundreds.
+MAX_NOTE_SECTIONS = 5_000
+# Passages handed to the embedder at a time (they are cut into batches of
+# like length there, run one per core): bounds the memory of their tokens, and
+# is how often the progress line moves.
+EMBED_CHUNK = 128
 _WS = re.compile(r"[ \t]*\n[ \t]*|[ \t]+")
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+_W = TypeVar("_W", bound=_Closable)
 
 
 @dataclass
@@ -69,6 +95,21 @@ class _Plan:
     passages: list[Passage]
     units: list[Unit]
     spans: list[list[tuple[int, int]]]
+
+
+@dataclass
+class _Built:
+    """What writing a version found, for its manifest and the build's report."""
+
+    sections: int = 0
+    passages: int = 0
+    units: int = 0
+    embedded: int = 0
+    dim: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    cut: list[str] = field(default_factory=list)  # notes over MAX_NOTE_SECTIONS, with why
 
 
 def build_index(
@@ -83,19 +124,20 @@ def build_index(
     t0 = time.perf_counter()
     corpus = read_corpus(config.corpus_dir)
     want_model = embedder.model_id if embedder is not None else model_id(config.model)
+    precision = embedder.precision if embedder is not None else config.precision
     index_type = config.index_type
     with contextlib.ExitStack() as locked:
         try:
             locked.enter_context(build_lock(config.index_dir, wait=wait))
         except IndexReadOnly as exc:
             # A replica on a read-only volume: nothing to do while it is current.
-            report = None if force else _unchanged(config, corpus, want_model, t0)
+            report = None if force else _unchanged(config, corpus, want_model, precision, t0)
             if report is not None:
                 return report
             if current_version(config.index_dir) is None:
                 raise IndexReadOnly(f"{exc}, and has no index to answer from") from None
             raise IndexReadOnly(f"{exc}, and older than the notes") from None
-        report = None if force else _unchanged(config, corpus, want_model, t0)
+        report = None if force else _unchanged(config, corpus, want_model, precision, t0)
         if report is not None:
             prune(config.index_dir)
             return report
@@ -105,64 +147,61 @@ def build_index(
         for skipped in corpus.skipped:
             log.warning("skipped %s", skipped)
         if embedder is None:
-            embedder = load_embedder(config.model, config.model_cache_dir)
-        sections = parse_corpus(corpus)
-        plan = plan_passages(sections, embedder)
-        reuse = _previous_vectors(config.index_dir, live, want_model)
-        pvec, hvec, uvec, embedded = _embed(plan, embedder, reuse, progress)
-        dense = dense_index(pvec, index_type)
-        bm25 = _bm25_index(plan.passages, {s.id: s for s in sections})
-
-        added, changed, removed = _diff(config.index_dir, live, sections)
-        manifest = Manifest(
-            format=FORMAT_VERSION,
-            model=want_model,
-            dim=int(pvec.shape[1]),
-            corpus_hash=corpus.digest,
-            built_at=time.time(),
-            index_type=index_type,
-            files={f.rel: f.sha for f in corpus.files},
-            counts={
-                "files": len(corpus.files),
-                "sections": len(sections),
-                "passages": len(plan.passages),
-                "units": len(plan.units),
-            },
-            skipped=list(corpus.skipped),
-            pipeline=PIPELINE_VERSION,
-        )
+            embedder = load_embedder(config.model, config.model_cache_dir, precision)
         name, tmp = new_version_dir(config.index_dir)
+        shown = Progress(progress)
+        previous = _Live(config.index_dir, live, want_model, precision)
+        # The notes' text is let go of note by note as it is read: on large
+        # collections it is the biggest thing a build would otherwise hold.
+        notes: list[NoteFile | None] = list(corpus.files)
+        corpus = replace(corpus, files=tuple(replace(f, text="") for f in corpus.files))
         try:
-            _write_section_hashes(tmp, sections)
-            write_freshness(tmp, corpus, sections)
-            write_version(
-                tmp, manifest, sections, plan.passages, plan.units, pvec, hvec, uvec, dense, bm25
+            built = _write_version(tmp, corpus, notes, embedder, previous, index_type, shown)
+            manifest = Manifest(
+                format=FORMAT_VERSION,
+                model=want_model,
+                dim=built.dim,
+                corpus_hash=corpus.digest,
+                built_at=time.time(),
+                index_type=index_type,
+                files={f.rel: f.sha for f in corpus.files},
+                counts={
+                    "files": len(corpus.files),
+                    "sections": built.sections,
+                    "passages": built.passages,
+                    "units": built.units,
+                },
+                skipped=[*corpus.skipped, *built.cut],
+                pipeline=PIPELINE_VERSION,
+                precision=precision,
             )
+            write_manifest(tmp, manifest)
             finish_version_dir(config.index_dir, tmp, name)
         except BaseException:
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            previous.close()
+            shown.close()
         publish(config.index_dir, name)
         prune(config.index_dir)
     return BuildReport(
         files=len(corpus.files),
-        sections=len(sections),
-        passages=len(plan.passages),
-        added=added,
-        changed=changed,
-        removed=removed,
-        embedded=embedded,
+        sections=built.sections,
+        passages=built.passages,
+        added=built.added,
+        changed=built.changed,
+        removed=built.removed,
+        embedded=built.embedded,
         seconds=time.perf_counter() - t0,
         version=name,
         unchanged=False,
-        skipped=corpus.skipped,
+        skipped=(*corpus.skipped, *built.cut),
     )
 
 
 def _unchanged(
-    config: IndexConfig, corpus: Corpus, want_model: str, t0: float
+    config: IndexConfig, corpus: Corpus, want_model: str, precision: str, t0: float
 ) -> BuildReport | None:
     """The report of a build with nothing to do, or None when the live
     version is not of these notes, this model and this way of cutting them."""
@@ -171,6 +210,7 @@ def _unchanged(
     if not (
         manifest is not None
         and manifest.model == want_model
+        and manifest.precision == precision
         and manifest.corpus_hash == corpus.digest
         and manifest.index_type == config.index_type
         and manifest.pipeline == PIPELINE_VERSION
@@ -188,7 +228,7 @@ def _unchanged(
         seconds=time.perf_counter() - t0,
         version=live or "",
         unchanged=True,
-        skipped=corpus.skipped,
+        skipped=tuple(manifest.skipped),  # the notes' and what the build left out of them
     )
 
 
@@ -209,29 +249,46 @@ def _live_manifest(index_dir: Path, live: str | None) -> Manifest | None:
 
 
 def parse_corpus(corpus: Corpus) -> list[Section]:
+    """Every section of every note, in memory (the build itself goes a note at a time)."""
     rels = corpus.rels()
-    sections: list[Section] = []
-    for note in corpus.files:
-        parsed = parse_note(note.rel, note.text, corpus.root.name)
-        for s in _with_contents(parsed):
-            if s.link_target is not None:
-                s = replace(s, link_resolved=resolve_link(s.source, s.link_target, rels))
-            sections.append(s)
-    return sections
+    return [s for note in corpus.files for s in note_sections(note, corpus.root.name, rels)[0]]
+
+
+def note_sections(note: NoteFile, corpus_name: str, rels: set[str]) -> tuple[list[Section], str]:
+    """The sections of one note, and why some were left out ("" if none were)."""
+    # The text after the heading past the limit is not even parsed: the time
+    # and memory a note takes stay bounded too.
+    headings, end = headings_up_to(note.text, MAX_NOTE_SECTIONS)
+    parsed = parse_note(note.rel, note.text[:end], corpus_name)
+    cut = ""
+    if end < len(note.text) or len(parsed) > MAX_NOTE_SECTIONS:
+        cut = (
+            f"{note.rel}: the sections after the first {MAX_NOTE_SECTIONS:,} "
+            f"(of {max(headings, len(parsed)):,}; the limit per note)"
+        )
+        log.warning("skipped %s", cut)
+        parsed = parsed[:MAX_NOTE_SECTIONS]
+    sections = []
+    for s in _with_contents(parsed):
+        if s.link_target is not None:
+            s = replace(s, link_resolved=resolve_link(s.source, s.link_target, rels))
+        sections.append(s)
+    return sections, cut
 
 
 def _with_contents(sections: list[Section]) -> list[Section]:
     """A heading with nothing under it but sub-headings (a category) is about
     them: give it their titles as content, so "which network projects are
     there?" finds it."""
+    children: dict[tuple[tuple[str, ...], int], list[str]] = {}
+    for c in sections:  # one pass: a note of 20,000 headings is not 20,000 scans
+        children.setdefault((c.path[:-1], c.level), []).append(c.title)
     out = []
     for s in sections:
         if not s.blocks and s.level >= 1:
-            children = [
-                c.title for c in sections if c.path[:-1] == s.path and c.level == s.level + 1
-            ]
-            if children:
-                text = f"{s.title}: {', '.join(children)}."
+            titles = children.get((s.path, s.level + 1))
+            if titles:
+                text = f"{s.title}: {', '.join(titles)}."
                 s = replace(s, blocks=(Block("contents", text, s.start_line),))
         out.append(s)
     return out
@@ -249,13 +306,40 @@ def plan_passages(sections: Sequence[Section], embedder: Embedder) -> _Plan:
     """Cut each section into passages that fit the model, each starting with
     its heading path, and record the units (sentences, code snippets) inside."""
     plan = _Plan([], [], [])
-    budget = embedder.max_tokens - 2  # [CLS] and [SEP]
+    cutter = _Cutter(embedder)
     for section in sections:
+        for cut in cutter.cut(section):
+            plan.passages.append(cut.passage)
+            plan.units.extend(cut.units)
+            plan.spans.append(cut.spans)
+    return plan
+
+
+@dataclass(frozen=True)
+class _Cut:
+    row: int  # of the passage among all passages
+    passage: Passage
+    units: list[Unit]
+    spans: list[Span]
+    tokens: int  # about how long the passage is, to embed passages of like length together
+
+
+class _Cutter:
+    """Cuts sections into passages, numbering passages and units across the notes."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._count = embedder.count_tokens
+        self._budget = embedder.max_tokens - 2  # [CLS] and [SEP]
+        self.passages = 0
+        self.units = 0
+
+    def cut(self, section: Section) -> Iterator[_Cut]:
         if not searchable(section):
-            continue
+            return
         header = section.context_path
-        room = max(32, budget - embedder.count_tokens(header) - 1)
-        pieces = list(_split_units(section, embedder.count_tokens, room))
+        header_tokens = self._count(header)
+        room = max(32, self._budget - header_tokens - 1)
+        pieces = list(_split_units(section, self._count, room))
         groups: list[list[tuple[str, int, str, int]]] = [[]]
         used = 0
         for piece in pieces:
@@ -266,21 +350,21 @@ def plan_passages(sections: Sequence[Section], embedder: Embedder) -> _Plan:
             groups[-1].append(piece)
             used += size
         for group in groups:
+            number, unit_start = self.passages, self.units
+            self.passages += 1
+            self.units += len(group)
             text = header
             spans = [(0, len(header))]  # the heading path, read in the light of its content
-            unit_start = len(plan.units)
+            units = []
             for unit_text, line, kind, _ in group:
                 text += "\n"
                 start = len(text)
                 text += unit_text
                 spans.append((start, len(text)))
-                plan.units.append(
-                    Unit(section.id, len(plan.passages), unit_text, line, kind, start, len(text))
-                )
+                units.append(Unit(section.id, number, unit_text, line, kind, start, len(text)))
             digest = hashlib.sha1(f"{text}\0{spans}".encode()).hexdigest()
-            plan.passages.append(Passage(section.id, text, digest, unit_start, len(group)))
-            plan.spans.append(spans)
-    return plan
+            passage = Passage(section.id, text, digest, unit_start, len(group))
+            yield _Cut(number, passage, units, spans, header_tokens + sum(p[3] for p in group))
 
 
 def _split_units(
@@ -346,72 +430,273 @@ def _fit(
     ]
 
 
-# --------------------------------------------------------------------------- vectors
+# --------------------------------------------------------------------------- writing
 
 
-def _previous_vectors(
-    index_dir: Path, live: str | None, model: str
-) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Vectors of the live version by passage hash, to reuse."""
-    if live is None:
-        return {}
-    path = index_dir / live
-    try:
-        manifest = read_manifest(path)
-        if manifest.model != model or manifest.format != FORMAT_VERSION:
-            return {}
-        verify_files(path, manifest)  # never reuse the vectors of a damaged version
-        pvec = np.load(path / "passage_vectors.npy", allow_pickle=False)
-        hvec = np.load(path / "heading_vectors.npy", allow_pickle=False)
-        uvec = np.load(path / "unit_vectors.npy", allow_pickle=False)
-        out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        with open(path / "passages.jsonl", encoding="utf-8") as f:
-            for i, line in enumerate(f):
-                p = json.loads(line)
-                s, c = p["unit_start"], p["unit_count"]
-                if i < len(pvec) and i < len(hvec) and s + c <= len(uvec):
-                    out[p["hash"]] = (pvec[i], hvec[i], uvec[s : s + c])
-        return out
-    except (NotesbotError, OSError, ValueError, KeyError) as exc:
-        log.warning("not reusing the previous vectors: %s", exc)
-        return {}
-
-
-def _embed(
-    plan: _Plan,
+def _write_version(
+    tmp: Path,
+    corpus: Corpus,
+    notes: list[NoteFile | None],
     embedder: Embedder,
-    reuse: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
-    progress: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Passage vectors, heading vectors (per passage) and unit vectors."""
-    dim = embedder.dim
-    pvec = np.zeros((len(plan.passages), dim), dtype=np.float32)
-    hvec = np.zeros((len(plan.passages), dim), dtype=np.float32)
-    uvec = np.zeros((len(plan.units), dim), dtype=np.float32)
-    todo = [i for i, p in enumerate(plan.passages) if p.hash not in reuse]
-    for i, p in enumerate(plan.passages):
-        if p.hash in reuse:
-            pvec[i], hvec[i], uvec[p.unit_start : p.unit_start + p.unit_count] = reuse[p.hash]
-    if todo:
-        vecs, span_vecs = embedder.embed_passages(
-            [plan.passages[i].text for i in todo],
-            [plan.spans[i] for i in todo],
-            progress=progress,
+    live: _Live,
+    index_type: str,
+    shown: Progress,
+) -> _Built:
+    """Write every file of a version but its manifest into `tmp`: the notes'
+    files a note at a time, then the vectors, then the search indexes."""
+    built = _Built(dim=embedder.dim)
+    spool_path = tmp / ".to-embed.jsonl"  # passages waiting for their vectors
+    t0 = time.perf_counter()
+    with contextlib.ExitStack() as files:
+        todo, reused, bm25 = _write_notes(
+            tmp, corpus, notes, embedder, live, built, spool_path, shown
         )
-        for row, i in enumerate(todo):
-            p = plan.passages[i]
-            pvec[i] = vecs[row]
-            hvec[i] = span_vecs[row][0]
-            uvec[p.unit_start : p.unit_start + p.unit_count] = span_vecs[row][1:]
-    return pvec, hvec, uvec, len(todo)
+        # The words' index first: its memory is gone before the model's comes.
+        shown.step("indexing the words")
+        retriever = bm25.retriever()
+        del bm25
+        if retriever is not None:
+            logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
+            retriever.save(str(tmp / "bm25"), show_progress=False)
+        del retriever
+        t1 = time.perf_counter()
+
+        def vectors(name: str, rows: int, dtype: Any) -> NpyRows:
+            return _closing(files, NpyRows(tmp / name, rows, built.dim, dtype))
+
+        pvec = vectors("passage_vectors.npy", built.passages, np.float32)
+        # Sentence and heading vectors only rank within a section: half precision
+        # is plenty, and they are most of the index (and of its memory).
+        hvec = vectors("heading_vectors.npy", built.passages, np.float16)
+        uvec = vectors("unit_vectors.npy", built.units, np.float16)
+        for k in range(0, len(reused), 5):
+            row, old_row, unit_row, old_unit_row, count = reused[k : k + 5]
+            p_old, h_old, u_old = live.vectors(old_row, old_unit_row, count)
+            pvec.write(row, p_old)
+            hvec.write(row, h_old)
+            uvec.write(unit_row, u_old)
+        built.embedded = _embed_spooled(spool_path, todo, embedder, pvec, hvec, uvec, shown)
+        spool_path.unlink()
+        embedder.release()  # the vectors' index takes as much memory as the model did
+        t2 = time.perf_counter()
+
+        shown.step("indexing the vectors")
+        import faiss
+
+        faiss.write_index(_dense_index_from(pvec, index_type), str(tmp / "dense.faiss"))
+    t3 = time.perf_counter()
+    log.info(
+        "read and cut %d notes (and their words indexed) in %.1f s; embedded %d passages "
+        "in %.1f s (%.0f a second); vectors indexed in %.1f s",
+        len(corpus.files), t1 - t0, built.embedded, t2 - t1,
+        built.embedded / max(t2 - t1, 1e-9), t3 - t2,
+    )  # fmt: skip
+    return built
+
+
+def _write_notes(
+    tmp: Path,
+    corpus: Corpus,
+    notes: list[NoteFile | None],
+    embedder: Embedder,
+    live: _Live,
+    built: _Built,
+    spool_path: Path,
+    shown: Progress,
+) -> tuple[_Todo, array[int], TermIds]:
+    """Sections, passages, units, their hashes and dates, a note at a time;
+    the passages to embed go to the spool, those to reuse to a list."""
+    cutter = _Cutter(embedder)
+    bm25 = TermIds()
+    todo = _Todo()
+    reused = array("q")  # (new row, old row, new unit row, old unit row, units) per passage
+    old_hashes = dict(live.section_hashes)
+    dates: dict[str, Dated] = {}  # written dates of the sections that say when they were
+    rels = corpus.rels()
+    with contextlib.ExitStack() as files:
+        sections_out = _closing(files, JsonlWriter(tmp / "sections.jsonl"))
+        passages_out = _closing(files, JsonlWriter(tmp / "passages.jsonl"))
+        units_out = _closing(files, JsonlWriter(tmp / "units.jsonl"))
+        hashes = _closing(files, SectionHashes(tmp / "section_hashes.json"))
+        spool = _closing(files, JsonlWriter(spool_path))
+        for n in range(1, len(notes) + 1):
+            note, notes[n - 1] = notes[n - 1], None  # its text is not needed again
+            assert note is not None
+            sections, cut = note_sections(note, corpus.root.name, rels)
+            if cut:
+                built.cut.append(cut)
+            for section in sections:
+                sections_out.write(section_json(section))
+                digest = section_hash(section)
+                hashes.add(section.id, digest)
+                before = old_hashes.pop(section.id, None)
+                built.added += before is None
+                built.changed += before is not None and before != digest
+                title = terms(section.title)  # the heading counts twice: it names the subject
+                for c in cutter.cut(section):
+                    p = c.passage
+                    passages_out.write(asdict(p))
+                    for unit in c.units:
+                        units_out.write(asdict(unit))
+                    bm25.add(title + terms(p.text))
+                    old = live.rows.get(p.hash)
+                    if old is None:
+                        todo.add(c.row, p.unit_start, c.tokens, spool.write([p.text, c.spans]))
+                    else:
+                        reused.extend((c.row, old[0], p.unit_start, old[1], p.unit_count))
+            built.sections += len(sections)
+            dates.update(section_dates(sections))  # a note's dates depend on that note alone
+            shown.reading(n, len(notes), cutter.passages, force=n == len(notes))
+    built.removed = len(old_hashes)
+    built.passages, built.units = cutter.passages, cutter.units
+    write_dates(tmp, corpus, dates)
+    trim_heap()  # what parsing left behind, before the model and the indexes come
+    return todo, reused, bm25
+
+
+def _closing(stack: contextlib.ExitStack, writer: _W) -> _W:
+    stack.callback(writer.close)
+    return writer
+
+
+class _Todo:
+    """The passages to embed: where their vectors go, how long they are, and
+    where their text waits in the spool file (4 numbers a passage)."""
+
+    def __init__(self) -> None:
+        self.rows = array("q")
+        self.unit_rows = array("q")
+        self.tokens = array("q")
+        self.offsets = array("q")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, row: int, unit_row: int, tokens: int, offset: int) -> None:
+        self.rows.append(row)
+        self.unit_rows.append(unit_row)
+        self.tokens.append(tokens)
+        self.offsets.append(offset)
+
+
+def _embed_spooled(
+    spool_path: Path,
+    todo: _Todo,
+    embedder: Embedder,
+    pvec: NpyRows,
+    hvec: NpyRows,
+    uvec: NpyRows,
+    shown: Progress,
+) -> int:
+    """Embed the spooled passages shortest first, EMBED_CHUNK at a time, and
+    write their vectors at their rows. Returns how many were embedded."""
+    tokens = np.frombuffer(todo.tokens, dtype=np.int64) if len(todo) else np.zeros(0, np.int64)
+    order = np.argsort(tokens, kind="stable")
+    shown.embedding(len(todo), int(tokens.sum()))
+    with open(spool_path, "rb") as spool:
+        for start in range(0, len(order), EMBED_CHUNK):
+            # In the notes' order within the chunk: one chunk embeds exactly as
+            # one call over all passages would.
+            chunk = np.sort(order[start : start + EMBED_CHUNK])
+            texts: list[str] = []
+            spans: list[list[Span]] = []
+            for i in chunk:
+                spool.seek(todo.offsets[i])
+                text, text_spans = json.loads(spool.readline())
+                texts.append(text)
+                spans.append([(a, b) for a, b in text_spans])
+            vecs, span_vecs = embedder.embed_passages(texts, spans)
+            for k, i in enumerate(chunk):
+                pvec.write(todo.rows[i], vecs[k : k + 1])
+                hvec.write(todo.rows[i], span_vecs[k][:1])
+                uvec.write(todo.unit_rows[i], span_vecs[k][1:])
+            shown.embedded(len(chunk), int(tokens[chunk].sum()))
+    return len(todo)
+
+
+class _Live:
+    """What a build takes from the live version: its vectors by passage hash
+    (read from disk when reused, never all loaded) and its section hashes."""
+
+    def __init__(self, index_dir: Path, live: str | None, model: str, precision: str) -> None:
+        self.rows: dict[str, tuple[int, int]] = {}  # passage hash -> (row, first unit row)
+        self.section_hashes: dict[str, str] = {}
+        self._files: list[NpyReader] = []
+        if live is None:
+            return
+        path = index_dir / live
+        with contextlib.suppress(OSError, ValueError):
+            self.section_hashes = json.loads((path / "section_hashes.json").read_text())
+        try:
+            manifest = read_manifest(path)
+            if (
+                manifest.model != model
+                or manifest.precision != precision
+                or manifest.format != FORMAT_VERSION
+            ):
+                return
+            verify_files(path, manifest)  # never reuse the vectors of a damaged version
+            for name in ("passage_vectors.npy", "heading_vectors.npy", "unit_vectors.npy"):
+                self._files.append(NpyReader(path / name))
+            passages = min(self._files[0].shape[0], self._files[1].shape[0])
+            units = self._files[2].shape[0]
+            with open(path / "passages.jsonl", encoding="utf-8") as f:
+                for i, line in enumerate(f):
+                    p = json.loads(line)
+                    s, c = p["unit_start"], p["unit_count"]
+                    if i < passages and s + c <= units:
+                        self.rows[p["hash"]] = (i, s)
+        except (NotesbotError, OSError, ValueError, KeyError) as exc:
+            log.warning("not reusing the previous vectors: %s", exc)
+            self.close()
+
+    def vectors(self, row: int, unit_row: int, units: int) -> tuple[np.ndarray, ...]:
+        pvec, hvec, uvec = self._files
+        return pvec.read(row, 1), hvec.read(row, 1), uvec.read(unit_row, units)
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        self._files = []
+        self.rows = {}
+
+
+# --------------------------------------------------------------------------- search indexes
 
 
 def dense_index(vectors: np.ndarray, index_type: str) -> Any:
     """The FAISS index over passage vectors: exact (flat) or approximate
     (HNSW, IVF) by `index_type`; "auto" is flat below AUTO_HNSW_FROM vectors."""
+    index = _empty_dense_index(vectors.shape[0], vectors.shape[1], index_type, lambda: vectors)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def _dense_index_from(vectors: NpyRows, index_type: str) -> Any:
+    """`dense_index` over vectors on disk, added a chunk at a time (IVF alone
+    reads them all at once, to train its clusters)."""
     import faiss
 
     n, dim = vectors.shape
+    index = _empty_dense_index(n, dim, index_type, lambda: vectors.read(0, n))
+    storage = getattr(index, "storage", None)  # HNSW keeps its vectors in a flat index
+    flat = faiss.downcast_index(storage) if storage is not None else index
+    if isinstance(flat, faiss.IndexFlat):
+        # Room for all the vectors at once: grown a chunk at a time, the
+        # vector that holds them doubles and copies itself, twice the memory.
+        flat.codes.resize(n * dim * 4)
+        flat.codes.resize(0)  # its capacity stays
+    for start in range(0, n, ROWS_PER_READ):
+        index.add(vectors.read(start, min(ROWS_PER_READ, n - start)))
+    return index
+
+
+def _empty_dense_index(
+    n: int, dim: int, index_type: str, training: Callable[[], np.ndarray]
+) -> Any:
+    import faiss
+
     kind = index_type
     if kind == "auto":
         kind = "hnsw" if n >= AUTO_HNSW_FROM else "flat"
@@ -426,16 +711,16 @@ def dense_index(vectors: np.ndarray, index_type: str) -> Any:
         nlist = int(4 * np.sqrt(n))
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(vectors)
+        index.train(training())
         index.nprobe = max(8, nlist // 8)
     else:
         index = faiss.IndexFlatIP(dim)
-    if n:
-        index.add(vectors)
     return index
 
 
-def _bm25_index(passages: Sequence[Passage], by_id: dict[str, Section]) -> Any:
+def bm25_index(passages: Sequence[Passage], by_id: dict[str, Section]) -> Any:
+    """The BM25 index over passages in memory (the build uses writer.TermIds:
+    the same index, in less memory)."""
     import bm25s
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
@@ -453,24 +738,7 @@ def _bm25_index(passages: Sequence[Passage], by_id: dict[str, Section]) -> Any:
 # --------------------------------------------------------------------------- report
 
 
-def _section_hash(s: Section) -> str:
+def section_hash(s: Section) -> str:
+    """What a section says: the build reports sections added, changed, removed by it."""
     payload = json.dumps([s.title, s.link_target, [(b.kind, b.text) for b in s.blocks]])
     return hashlib.sha1(payload.encode()).hexdigest()
-
-
-def _write_section_hashes(tmp: Path, sections: Sequence[Section]) -> None:
-    (tmp / "section_hashes.json").write_text(json.dumps({s.id: _section_hash(s) for s in sections}))
-
-
-def _diff(index_dir: Path, live: str | None, sections: Sequence[Section]) -> tuple[int, int, int]:
-    new = {s.id: _section_hash(s) for s in sections}
-    old: dict[str, str] = {}
-    if live is not None:
-        try:
-            old = json.loads((index_dir / live / "section_hashes.json").read_text())
-        except (OSError, ValueError):
-            old = {}
-    added = sum(1 for k in new if k not in old)
-    changed = sum(1 for k, h in new.items() if k in old and old[k] != h)
-    removed = sum(1 for k in old if k not in new)
-    return added, changed, removed

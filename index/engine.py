@@ -27,7 +27,7 @@ from .domain import Answer, Category, Hit, NotesbotError, Section
 from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
 from .search import Searcher
-from .store import LoadedIndex, current_version, load_index
+from .store import LoadedIndex, check_manifest, current_version, load_index
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,11 @@ class Engine:
     def open(cls, config: IndexConfig, embedder: Embedder | None = None) -> Engine:
         loaded = load_index(config.index_dir, expect_model=None, fallback=True)
         if embedder is None:
-            embedder = load_embedder(loaded.manifest.model, config.model_cache_dir)
-        elif embedder.model_id != loaded.manifest.model:
-            from .domain import IndexMismatch
-
-            raise IndexMismatch(
-                f"index {config.index_dir} was built with model {loaded.manifest.model!r}, "
-                f"not {embedder.model_id!r}; rebuild it with `notesbot index`"
-            )
+            # Questions are encoded as the index's passages were.
+            manifest = loaded.manifest
+            embedder = load_embedder(manifest.model, config.model_cache_dir, manifest.precision)
+        else:
+            check_manifest(loaded.manifest, config.index_dir, embedder.model_id, embedder.precision)
         _one_search_thread()
         return cls(config, loaded, embedder)
 
@@ -120,7 +117,11 @@ class Engine:
             if latest in (self.version, self._bad_version):
                 return False
             try:
-                loaded = load_index(self.config.index_dir, expect_model=self.embedder.model_id)
+                loaded = load_index(
+                    self.config.index_dir,
+                    expect_model=self.embedder.model_id,
+                    expect_precision=self.embedder.precision,
+                )
                 self._install(loaded)
             except NotesbotError as exc:
                 self._bad_version = latest

@@ -249,9 +249,15 @@ def _git_dates(root: Path) -> dict[str, dt.date]:
 
 def write_freshness(version_dir: Path, corpus: Corpus, sections: Sequence[Section]) -> None:
     """Write the dates of the notes and their sections into a version folder."""
+    write_dates(version_dir, corpus, section_dates(sections))
+
+
+def write_dates(version_dir: Path, corpus: Corpus, sections: Mapping[str, Dated]) -> None:
+    """`write_freshness` with the sections' dates already found (a build finds
+    them a note at a time: `section_dates` of one note depends on it alone)."""
     data = {
         "notes": note_dates(corpus.root, (f.rel for f in corpus.files)),
-        "sections": section_dates(sections),
+        "sections": dict(sections),
     }
     (version_dir / FILE).write_text(json.dumps(data, sort_keys=True, separators=(",", ":")))
 

@@ -104,6 +104,29 @@ def parse_note(rel: str, text: str, corpus_name: str = "notes") -> list[Section]
     return sections
 
 
+_ATX_LINE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def headings_up_to(text: str, limit: int) -> tuple[int, int]:
+    """How many `#` heading lines `text` has outside code fences, and where
+    the one after the first `limit` starts (len(text) if there is none): a
+    cheap count, before parsing, for notes far too long to parse whole."""
+    count, end, pos, fence = 0, len(text), 0, ""
+    for line in text.splitlines(keepends=True):
+        if fence:
+            if line.lstrip(" ").startswith(fence):
+                fence = ""
+        elif m := _FENCE_LINE.match(line):
+            fence = m.group(1)
+        elif _ATX_LINE.match(line):
+            count += 1
+            if count == limit + 1:
+                end = pos
+        pos += len(line)
+    return count, end
+
+
 def _file_title(
     rel: str, headings: Sequence[tuple[int, _Heading]], corpus_name: str
 ) -> tuple[str, int | None]:

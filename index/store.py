@@ -91,6 +91,7 @@ class Manifest:
     skipped: list[str] = field(default_factory=list)
     pipeline: int = 0  # how notes were cut into passages; a change means re-cut
     checksums: dict[str, str] = field(default_factory=dict)  # file -> sha256, to catch damage
+    precision: str = "fp32"  # of the model's weights: vectors of another precision don't mix
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -244,7 +245,7 @@ def write_version(
 ) -> None:
     import faiss
 
-    _write_jsonl(tmp / "sections.jsonl", (_section_json(s) for s in sections))
+    _write_jsonl(tmp / "sections.jsonl", (section_json(s) for s in sections))
     _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
     _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
     np.save(tmp / "passage_vectors.npy", passage_vectors.astype(np.float32), allow_pickle=False)
@@ -255,7 +256,12 @@ def write_version(
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     if bm25 is not None:
         bm25.save(str(tmp / "bm25"), show_progress=False)
-    # The manifest last: a version folder without one is incomplete.
+    write_manifest(tmp, manifest)
+
+
+def write_manifest(tmp: Path, manifest: Manifest) -> None:
+    """The manifest, with the checksums of every other file: written last, as
+    a version folder without one is incomplete."""
     manifest = replace(manifest, checksums=_checksums(tmp))
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, sort_keys=True))
 
@@ -264,15 +270,21 @@ def _checksums(version_dir: Path) -> dict[str, str]:
     out = {}
     for f in sorted(version_dir.rglob("*")):
         if f.is_file() and f.name != "manifest.json":
-            out[f.relative_to(version_dir).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+            out[f.relative_to(version_dir).as_posix()] = _sha256(f)
     return out
+
+
+def _sha256(path: Path) -> str:
+    # In chunks: the vector files of a large collection run to gigabytes.
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def verify_files(version_dir: Path, manifest: Manifest) -> None:
     """Raise IndexCorrupt if a file of the version is missing or changed."""
     for rel, digest in manifest.checksums.items():
         try:
-            ok = hashlib.sha256((version_dir / rel).read_bytes()).hexdigest() == digest
+            ok = _sha256(version_dir / rel) == digest
         except OSError:
             ok = False
         if not ok:
@@ -287,7 +299,7 @@ def _write_jsonl(path: Path, rows: Any) -> None:
             f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _section_json(s: Section) -> dict[str, Any]:
+def section_json(s: Section) -> dict[str, Any]:
     d = asdict(s)
     d["path"] = list(s.path)
     d["blocks"] = [[b.kind, b.text, b.line] for b in s.blocks]
@@ -318,7 +330,9 @@ def read_manifest(version_dir: Path) -> Manifest:
         ) from exc
 
 
-def check_manifest(manifest: Manifest, where: Path, expect_model: str | None) -> None:
+def check_manifest(
+    manifest: Manifest, where: Path, expect_model: str | None, expect_precision: str | None = None
+) -> None:
     if manifest.format != FORMAT_VERSION:
         raise IndexMismatch(
             f"index at {where} has format {manifest.format}, this notesbot reads "
@@ -329,9 +343,20 @@ def check_manifest(manifest: Manifest, where: Path, expect_model: str | None) ->
             f"index at {where} was built with model {manifest.model!r}, not {expect_model!r}; "
             "rebuild it with `notesbot index`"
         )
+    if expect_precision is not None and manifest.precision != expect_precision:
+        raise IndexMismatch(
+            f"index at {where} was built with the {manifest.precision} model, not "
+            f"{expect_precision}; rebuild it with `notesbot index`"
+        )
 
 
-def load_index(index_dir: Path, expect_model: str | None, *, fallback: bool = False) -> LoadedIndex:
+def load_index(
+    index_dir: Path,
+    expect_model: str | None,
+    *,
+    fallback: bool = False,
+    expect_precision: str | None = None,
+) -> LoadedIndex:
     """The live version of the index. With `fallback`, a damaged live version
     gives way to the newest intact older one (a build keeps the one before),
     so that a restarted bot serves until the next build repairs the index."""
@@ -339,7 +364,7 @@ def load_index(index_dir: Path, expect_model: str | None, *, fallback: bool = Fa
     if version is None:
         raise IndexNotFound(f"no index at {index_dir}; build it with `notesbot index`")
     try:
-        return _load_version(index_dir, version, expect_model)
+        return _load_version(index_dir, version, expect_model, expect_precision)
     except IndexCorrupt as exc:
         if not fallback:
             raise
@@ -347,7 +372,7 @@ def load_index(index_dir: Path, expect_model: str | None, *, fallback: bool = Fa
             if older == version:
                 continue
             try:
-                loaded = _load_version(index_dir, older, expect_model)
+                loaded = _load_version(index_dir, older, expect_model, expect_precision)
             except (IndexCorrupt, IndexMismatch):
                 continue
             log.warning("%s; serving the previous version %s meanwhile", exc, older)
@@ -355,7 +380,9 @@ def load_index(index_dir: Path, expect_model: str | None, *, fallback: bool = Fa
         raise
 
 
-def _load_version(index_dir: Path, version: str, expect_model: str | None) -> LoadedIndex:
+def _load_version(
+    index_dir: Path, version: str, expect_model: str | None, expect_precision: str | None
+) -> LoadedIndex:
     import faiss
 
     path = index_dir / version
@@ -365,7 +392,7 @@ def _load_version(index_dir: Path, version: str, expect_model: str | None) -> Lo
             "rebuild it with `notesbot index`"
         )
     manifest = read_manifest(path)
-    check_manifest(manifest, index_dir, expect_model)
+    check_manifest(manifest, index_dir, expect_model, expect_precision)
     verify_files(path, manifest)
     try:
         sections = tuple(_section_from(d) for d in _read_jsonl(path / "sections.jsonl"))

@@ -30,6 +30,7 @@ class FakeEmbedder:
     notes apart. Never proof that search works (the real-model tests are)."""
 
     model_id = "fake/bag-of-words"
+    precision = "fp32"
     dim = 64
     max_tokens = 64
 
@@ -49,6 +50,9 @@ class FakeEmbedder:
 
     def common_word(self, word: str) -> bool:
         return True
+
+    def release(self) -> None:
+        pass
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vec(text)

@@ -86,7 +86,7 @@ def test_a_build_that_dies_midway_leaves_the_last_good_index(setup, monkeypatch)
         (tmp / "sections.jsonl").write_text("half")
         raise KeyboardInterrupt  # like a kill between two files
 
-    monkeypatch.setattr(build_mod, "write_version", crash)
+    monkeypatch.setattr(build_mod, "write_manifest", crash)
     with pytest.raises(KeyboardInterrupt):
         build_index(config, emb)
     assert current_version(config.index_dir) == good.version
