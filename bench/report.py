@@ -59,7 +59,12 @@ def machine_lines(meta: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(results: dict[str, Any], scaling: dict[str, Any] | None, plot_name: str | None) -> str:
+def render(
+    results: dict[str, Any],
+    scaling: dict[str, Any] | None,
+    plot_name: str | None,
+    build: dict[str, Any] | None = None,
+) -> str:
     meta = results["meta"]
     lines = [
         "# Benchmarks",
@@ -245,8 +250,115 @@ def render(results: dict[str, Any], scaling: dict[str, Any] | None, plot_name: s
         "*Installation*; `expect_source` then names the file).",
         "",
     ]
+    lines += render_build(build)
     lines += render_scaling(scaling)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_build(build: dict[str, Any] | None) -> list[str]:
+    """First builds against the fp32 encode floor (bench/indexing.py)."""
+    lines = ["## Building the index", ""]
+    if not build:
+        return [*lines, "Not run yet: `scripts/bench --build`.", ""]
+    lines += [
+        "A first build (empty index folder, model already exported) of each collection, in a",
+        "process of its own, against the **fp32 encode floor** measured just before it in the",
+        "same round: the model as exported encoding the collection's passages the way builds",
+        "did before this benchmark existed (batches of 16, one batch at a time on every core;",
+        "`bench/floor.py`, on a seeded sample of notes for large collections). *vs floor* is",
+        "the floor's time for the whole collection over the build's: 2.0 means the whole",
+        "build (reading, cutting, embedding, writing) took half as long as encoding alone",
+        "used to. Peak RSS is the build process's high-water mark (VmHWM). Min and median",
+        "over the rounds; the machine is shared, so the load is given.",
+        "",
+        *machine_lines(build["meta"]),
+        "",
+    ]
+    rows = [
+        [
+            s["collection"],
+            f"{s['files']:,}",
+            f"{s['passages']:,}",
+            s["precision"],
+            f"{s['build_s_min']:.1f} / {s['build_s_median']:.1f}",
+            f"{s['pps_median']:.1f}",
+            f"{s['floor_pps_median']:.1f}"
+            + (
+                ""
+                if s["floor_passages"] >= s["passages"]
+                else f" ({s['floor_passages']:,} sampled)"
+            ),
+            f"{s['vs_floor_min']:.2f} / {s['vs_floor_median']:.2f}",
+            f"{s['peak_rss_mib_max']:.0f}",
+            f"{s['load_median']:.1f}",
+            str(s["rounds"]),
+        ]
+        for s in build["summary"]
+    ]
+    lines += _table(
+        [
+            "collection",
+            "files",
+            "passages",
+            "precision",
+            "build s (min / median)",
+            "passages/s",
+            "fp32 floor passages/s",
+            "vs floor (min / median)",
+            "peak RSS MiB",
+            "load",
+            "rounds",
+        ],
+        rows,
+    )
+    quality = [
+        [
+            row["collection"],
+            precision,
+            f"{q['in_scope']}+{q['out_of_scope']}",
+            _pct(q["hit@1"]),
+            _pct(q["hit@3"]),
+            _pct(q["answer_keywords"]),
+            _pct(q["abstention"]),
+            _pct(q["false_abstention"]),
+        ]
+        for row in build["rows"]
+        for precision, q in row.get("quality", {}).items()
+    ]
+    if quality:
+        lines += [
+            "",
+            "The answers from each precision's index, on each collection's dev questions",
+            "(`notesbot eval`'s figures; *missed*: covered questions declined):",
+            "",
+            *_table(
+                [
+                    "collection",
+                    "precision",
+                    "covered+out",
+                    "hit@1",
+                    "hit@3",
+                    "answer words",
+                    "abstention",
+                    "missed",
+                ],
+                quality,
+            ),
+        ]
+    parse = build.get("parse") or []
+    whole = [p for p in parse if not p.get("limit", True)]
+    limited = [p for p in parse if p.get("limit", True)]
+    if whole and limited:
+        a = min(whole, key=lambda p: p["seconds"])
+        b = min(limited, key=lambda p: p["seconds"])
+        lines += [
+            "",
+            f"A note of {a['headings']:,} bare headings ({a['bytes'] / 1024:.0f} KiB) is cut "
+            f"into its {a['sections']:,} sections in {a['seconds']:.2f} s, and in "
+            f"{b['seconds']:.2f} s into the first {b['sections']:,} that a build indexes "
+            f"(`MAX_NOTE_SECTIONS`); min of {len(whole)} each, `python -m bench.probe parse`.",
+        ]
+    return [*lines, ""]
 
 
 def render_scaling(scaling: dict[str, Any] | None) -> list[str]:
