@@ -42,6 +42,12 @@ CITE_RELATIVE = 0.05
 ANNOUNCED_UNITS = 4  # at most this many list items or snippets after "...:"
 PARAGRAPH_LINES = 3  # a sentence this few lines after another continues its paragraph
 PROSE_SENTENCES = 3  # at most this many sentences of one paragraph
+# A second part of the section joins the answer when its score is within this
+# of the best one's (UNIT weights' scale). Measured on the tuning questions of
+# all three collections whose best section was right: 1.0 took answers that
+# contain what was asked from 111 to 122 of 125, for answers of 369 characters
+# on average instead of 261; 2.0 added one more for 30 characters more.
+SECOND_PART_MARGIN = 1.0
 
 UNIT_FEATURES = (
     "sim",  # cosine of the question and the unit
@@ -189,7 +195,16 @@ class Extractor:
             # The best match repeats the question's own error or code: that is the
             # problem the note starts from; the fix comes after it.
             k = k + 1 + int(np.argmax(scores[k + 1 :]))
-        return Choice(tuple(self.readable(ids, k, asked.intent)), ids[k], float(scores[k]))
+        chosen = self.readable(ids, k, asked.intent)
+        # A second part of the section nearly as good (another way to do it,
+        # the other half of the answer) comes too, if there is room.
+        rest = [j for j in np.argsort(-scores) if ids[j] not in chosen]
+        if rest and scores[rest[0]] >= scores[k] - SECOND_PART_MARGIN:
+            second = self.readable(ids, int(rest[0]), asked.intent)
+            size = sum(len(self.loaded.units[i].text) for i in {*chosen, *second})
+            if size <= MAX_ANSWER_CHARS:
+                chosen = sorted({*chosen, *second})
+        return Choice(tuple(chosen), ids[k], float(scores[k]))
 
     def _echoes(self, unit: int, asked: Asked) -> bool:
         text = self.loaded.units[unit].text.lower()
