@@ -77,9 +77,7 @@ class Query:
 class SearchResult:
     hits: tuple[Hit, ...]
     found: bool
-    reason: str  # what made it found: "name", "meaning"; "" when not
     terms: tuple[str, ...]  # the question's subject words, stemmed
-    coverage: float  # share of the question's words (IDF-weighted) in the best section
     named: frozenset[str] = frozenset()  # stemmed words of the question that named a project
     confidence: float = 0.0  # the fitted probability that the best section answers
 
@@ -185,7 +183,7 @@ class Searcher:
     def search(self, query: Query, enc: QueryEncoding, top_k: int = 3) -> SearchResult:
         cands = self.candidates(query, enc.vector)
         if len(cands.ids) == 0:
-            return SearchResult((), False, "", query.terms, 0.0)
+            return SearchResult((), False, query.terms)
         scores = cands.features @ self.rank_weights
         # The ranking was fitted as a softmax over the candidates: its
         # probabilities say how sure it is of each section (citations show them).
@@ -208,9 +206,7 @@ class Searcher:
         found_x = self.found_features(query, enc, cands.features[top], int(cands.ids[top]))
         confidence = _sigmoid(weights.FOUND_BIAS + float(found_x @ self.found_weights))
         found = confidence >= weights.FOUND_THRESHOLD
-        reason = "" if not found else "name" if hits[0].name >= weights.NAMED else "meaning"
-        coverage = float(cands.features[top, col["coverage"]])
-        return SearchResult(hits, found, reason, query.terms, coverage, query.named, confidence)
+        return SearchResult(hits, found, query.terms, query.named, confidence)
 
     def candidates(self, query: Query, qvec: np.ndarray) -> Candidates:
         """The sections near the question by meaning, by words or by name, and
@@ -381,9 +377,6 @@ class Searcher:
         total = sum(idf)
         return tuple((t, w / total) for t, w in zip(qterms, idf, strict=True)) if total else ()
 
-    def coverage(self, qterms: tuple[str, ...], section: int) -> float:
-        """IDF-weighted share of the question's words in the section."""
-        return _share(self._weighted(qterms), self.section_terms[section])
 
 
 def _share(weighted: tuple[tuple[str, float], ...], have: frozenset[str]) -> float:

@@ -35,7 +35,6 @@ FOUND = {
 }
 FOUND_BIAS = -5.032
 FOUND_THRESHOLD = 0.368
-NAMED = 0.35  # a name score from which an answer is said to come from the name (display only)
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
