@@ -153,6 +153,7 @@ class Engine:
         # answered from the catalog, not from one section.
         listed = catalog_answer(question, snap.catalog, snap.categories, self.section)
         if listed is not None:
+            listed = dated(listed, snap.freshness, self.config.stale_after_days)
             listed.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
             return listed
         query = snap.searcher.read(question)

@@ -4,40 +4,17 @@ people and scripts use them: real processes over real indexes."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import CORPUS, ROOT, write_notes
+import test_cli
+from conftest import write_notes
 from test_catalog import NESTED
 
 pytestmark = pytest.mark.model
 
-
-def run(args, env_extra):
-    env = {**os.environ, **env_extra, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
-
-
-@pytest.fixture
-def shipped_env(shipped_index, model_cache, tmp_path):
-    index = tmp_path / "index"
-    shutil.copytree(shipped_index.index_dir, index)
-    return {
-        "NOTESBOT_CORPUS": str(CORPUS),
-        "NOTESBOT_INDEX": str(index),
-        "NOTESBOT_MODEL_CACHE": str(model_cache),
-        "NOTESBOT_BASE_URL": "",
-    }
+run = test_cli.run
+shipped_env = test_cli.env  # the shipped notes with a private copy of their index
 
 
 @pytest.fixture(scope="module")
