@@ -414,7 +414,9 @@ def catalog_page(category: Category, command: str, page: int = 0) -> Reply:
     page = min(max(page, 0), pages - 1)
     shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
-    if top:
+    if top and not category.categories:
+        head = f"*The notes have {_entries(category.size)}:*"
+    elif top:
         head = f"*The notes have {_plural(len(category.categories), 'category', 'categories')}*"
         if category.projects:
             head += f" and {_entries(len(category.projects))} of their own"

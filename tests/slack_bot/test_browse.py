@@ -150,6 +150,13 @@ def test_the_category_select_holds_at_most_100_around_the_page_shown() -> None:
     assert option["text"]["text"] == "big (300)"
 
 
+def test_notes_without_categories_are_listed_as_entries() -> None:
+    flat = Category("notes", "", 0, _big(entries=3).categories[0].projects)
+    reply = blocks.catalog_page(flat, "/notes")
+    assert reply.blocks[0]["text"]["text"] == "*The notes have 3 entries:*"
+    assert _shown(reply) == [0, 1, 2]
+
+
 def test_a_very_long_category_name_still_fits_an_option() -> None:
     long = Category("x" * 300, "x", 0, (Project("a", "x/a.md", 1),), path=("x" * 300,))
     reply = blocks.catalog_page(Category("notes", "", 0, categories=(long,)), "/notes")
