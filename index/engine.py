@@ -4,7 +4,7 @@ Everything outside `index/` (CLI, Slack, benchmarks) goes through this:
 
     engine = Engine.open(config)          # loads the index (IndexNotFound, IndexMismatch, ...)
     answer = engine.ask("what replaces service-loadbalancer?", top_k=3)
-    engine.categories(); engine.find_category("net"); engine.section(section_id)
+    engine.catalog(); engine.categories(); engine.find_category("net"); engine.section(section_id)
     engine.reload_if_changed()            # cheap; picks up a rebuilt index atomically
 
 Thread-safe for concurrent `ask` calls: the loaded index is an immutable
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Extractor, compose_answer, not_found
-from .catalog import build_catalog, find_category
+from .catalog import build_catalog, find_category, walk
+from .catalog_questions import catalog_answer
 from .config import IndexConfig
 from .domain import Answer, Category, Hit, NotesbotError, Section
 from .embed import Embedder, load_embedder
@@ -48,7 +49,8 @@ class _Snapshot:
     loaded: LoadedIndex
     searcher: Searcher
     extractor: Extractor
-    catalog: tuple[Category, ...]
+    catalog: Category
+    categories: tuple[Category, ...]  # all of them, shallow first: for finding one
     freshness: Freshness
 
 
@@ -79,12 +81,16 @@ class Engine:
         return cls(config, loaded, embedder)
 
     def _install(self, loaded: LoadedIndex) -> None:
+        catalog = build_catalog(
+            loaded.sections, self.config.base_url, self.config.corpus_dir.resolve().name
+        )
         # One assignment: a concurrent ask() sees the old snapshot or the new one.
         self._snapshot = _Snapshot(
             loaded,
             Searcher(loaded, self.embedder.common_word),
             Extractor(loaded),
-            build_catalog(loaded.sections, self.config.base_url),
+            catalog,
+            tuple(walk(catalog)),
             read_freshness(loaded.path),
         )
 
@@ -143,6 +149,13 @@ class Engine:
         t0 = time.perf_counter()
         if not question:
             return not_found(question, note="empty question")
+        # "list the networking projects", "which projects are deprecated?":
+        # answered from the catalog, not from one section.
+        listed = catalog_answer(question, snap.catalog, snap.categories, self.section)
+        if listed is not None:
+            listed = dated(listed, snap.freshness, self.config.stale_after_days)
+            listed.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
+            return listed
         query = snap.searcher.read(question)
         enc = self.embedder.encode_query(query.search_text)
         t1 = time.perf_counter()
@@ -175,11 +188,17 @@ class Engine:
 
     # ------------------------------------------------------------------ browsing
 
-    def categories(self) -> tuple[Category, ...]:
+    def catalog(self) -> Category:
+        """The top of the catalog: folders, notes and their headings."""
         return self._snapshot.catalog
 
+    def categories(self) -> tuple[Category, ...]:
+        """The top-level categories."""
+        return self._snapshot.catalog.categories
+
     def find_category(self, query: str) -> Category | None:
-        return find_category(self._snapshot.catalog, query)
+        """Anywhere in the catalog, shallow first (see `catalog.find_category`)."""
+        return find_category(self._snapshot.categories, query)
 
     def section(self, section_id: str) -> Section | None:
         return self._snapshot.loaded.section_by_id.get(section_id)

@@ -8,9 +8,11 @@ import re
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
+from index.catalog import find_category, walk
 from index.domain import Answer, Block, Category, Citation, Hit, Project, Section
 
 SOURCE = "k8s-projects/README.md"
@@ -98,6 +100,10 @@ CATEGORIES = (
     Category("Storage", SOURCE, 399, (Project("trident", SOURCE, 405),), url=_url(399)),
 )
 
+# As the catalog has them: each with its path from the top.
+CATEGORIES = tuple(replace(c, path=(c.name,)) for c in CATEGORIES)
+ROOT = Category("k8s-projects", SOURCE, 0, (), None, CATEGORIES)
+
 
 class EngineBroken(RuntimeError):
     pass
@@ -111,6 +117,7 @@ class FakeEngine:
         self.built_at = time.time() - 120
         self.last_reload_error: str | None = None
         self.sections: tuple[Section, ...] = SECTIONS
+        self.tree = ROOT  # the catalog; a test may give it another
         self.asked: Counter[str] = Counter()
         self.reload_checks = 0
         self._lock = threading.Lock()
@@ -148,12 +155,14 @@ class FakeEngine:
             )
         return Answer(question=question, found=False, text="", note="no section is close enough")
 
+    def catalog(self) -> Category:
+        return self.tree
+
     def categories(self) -> tuple[Category, ...]:
-        return CATEGORIES
+        return self.tree.categories
 
     def find_category(self, query: str) -> Category | None:
-        q = query.strip().lower()
-        return next((c for c in CATEGORIES if q and q in c.name.lower()), None)
+        return find_category(walk(self.tree), query)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)

@@ -300,6 +300,7 @@ def test_any_failure_while_answering_gets_an_apology_not_silence(bot: Bot) -> No
         raise RuntimeError("catalog gone")
 
     bot.engine.categories = broken  # type: ignore[method-assign,assignment]
+    bot.engine.catalog = broken  # type: ignore[method-assign,assignment]
     bot.sender.event(mention("categories"))
     bot.sender.command("categories", response_url=bot.slack.response_url())
     [post] = bot.slack.wait_for("chat.postMessage")

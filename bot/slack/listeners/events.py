@@ -116,11 +116,11 @@ def compose_reply(
     if request.kind == "help":
         return blocks.help_message(command, bot_user_id, deps.settings.follow_ups), None, None
     if request.kind == "categories":
-        return blocks.categories_message(deps.engine.categories(), command), None, None
+        return blocks.catalog_page(deps.engine.catalog(), command), None, None
     if request.kind == "list":
         category = deps.engine.find_category(request.arg)
         if category is not None:
-            return blocks.category_message(category, command), None, None
+            return blocks.catalog_page(category, command), None, None
     answer = replies.search(deps, text, source)
     if answer is None:
         return blocks.apology_message(), None, None
