@@ -378,7 +378,6 @@ class Searcher:
         return tuple((t, w / total) for t, w in zip(qterms, idf, strict=True)) if total else ()
 
 
-
 def _share(weighted: tuple[tuple[str, float], ...], have: frozenset[str]) -> float:
     return sum(w for t, w in weighted if t in have)
 
