@@ -4,6 +4,8 @@ Everything outside `index/` (CLI, Slack, benchmarks) goes through this:
 
     engine = Engine.open(config)          # loads the index (IndexNotFound, IndexMismatch, ...)
     answer = engine.ask("what replaces service-loadbalancer?", top_k=3)
+    answer, confidence = engine.ask_scored(question)   # for follow-ups in threads
+    engine.ask_section(question, section_id); engine.cite(section_id)
     engine.catalog(); engine.categories(); engine.find_category("net"); engine.section(section_id)
     engine.reload_if_changed()            # cheap; picks up a rebuilt index atomically
 
@@ -24,10 +26,10 @@ from .answer import Extractor, compose_answer, not_found
 from .catalog import build_catalog, find_category, walk
 from .catalog_questions import catalog_answer
 from .config import IndexConfig
-from .domain import Answer, Category, Hit, NotesbotError, Section
+from .domain import Answer, Category, Citation, Hit, NotesbotError, Section, note_url
 from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
-from .search import Searcher
+from .search import Searcher, SearchResult
 from .store import LoadedIndex, current_version, load_index
 
 log = logging.getLogger(__name__)
@@ -144,18 +146,24 @@ class Engine:
     # ------------------------------------------------------------------ questions
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
+        return self.ask_scored(question, top_k)[0]
+
+    def ask_scored(self, question: str, top_k: int = 3) -> tuple[Answer, float]:
+        """The answer, and the fitted probability that its best section answers
+        (1 for the catalog's own answer): how a thread's follow-up chooses
+        between its readings (index/conversation.py)."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         snap = self._snapshot
         t0 = time.perf_counter()
         if not question:
-            return not_found(question, note="empty question")
+            return not_found(question, note="empty question"), 0.0
         # "list the networking projects", "which projects are deprecated?":
         # answered from the catalog, not from one section.
         listed = catalog_answer(question, snap.catalog, snap.categories, self.section)
         if listed is not None:
             listed = dated(listed, snap.freshness, self.config.stale_after_days)
             listed.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
-            return listed
+            return listed, 1.0
         query = snap.searcher.read(question)
         enc = self.embedder.encode_query(query.search_text)
         t1 = time.perf_counter()
@@ -167,7 +175,30 @@ class Engine:
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000
         )
-        return answer
+        return answer, result.confidence
+
+    def ask_section(self, question: str, section_id: str, top_k: int = 3) -> Answer | None:
+        """The answer to `question` taken from one given section (a thread's
+        "and the other one?"), citing it alone; None if it left the index."""
+        snap = self._snapshot
+        section = snap.loaded.section_by_id.get(section_id)
+        if section is None:
+            return None
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS] or section.title
+        query = snap.searcher.read(question)
+        enc = self.embedder.encode_query(query.search_text)
+        chosen = SearchResult((Hit(section, 1.0),), True, query.terms, query.named, 1.0)
+        answer = compose_answer(query, enc, chosen, snap.extractor, self.config.base_url, top_k)
+        return dated(answer, snap.freshness, self.config.stale_after_days)
+
+    def cite(self, section_id: str) -> Citation | None:
+        """A citation of one section, as answers cite it."""
+        s = self.section(section_id)
+        if s is None:
+            return None
+        url = note_url(self.config.base_url, s.source, s.start_line)
+        updated = self._snapshot.freshness.updated(s.id, s.source)
+        return Citation(s.title, s.path, s.source, s.start_line, 1.0, url, s.id, updated)
 
     def closest(self, question: str) -> tuple[np.ndarray, Hit | None]:
         """The question's vector and the section nearest to it in meaning,
