@@ -100,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
     p.set_defaults(run=cmd_ask)
 
+    p = command("chat", "a conversation: each line of stdin a turn, follow-ups read in context")
+    paths(p)
+    p.add_argument("--json", action="store_true", help="per turn: the answer and the context used")
+    p.add_argument("--no-context", action="store_true", help="answer each line on its own")
+    p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
+    p.set_defaults(run=cmd_chat)
+
     p = command(
         "categories",
         "browse the notes: the top-level categories (folders, headings) with their sizes, "
@@ -211,7 +218,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-NOTES_COMMANDS = ("index", "ask", "categories", "eval")
+NOTES_COMMANDS = ("index", "ask", "chat", "categories", "eval")
 PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file")
 
 
@@ -356,6 +363,12 @@ def answer_body(answer: Answer) -> str:
         else:
             out.append(p.text)
     return "\n".join(out)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .chat import cmd_chat as chat
+
+    return chat(args, settings)
 
 
 def cmd_categories(args: argparse.Namespace, settings: Settings) -> int:

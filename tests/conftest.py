@@ -146,3 +146,37 @@ def tree_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real
     config = IndexConfig(corpus, base / "index", model_cache=model_cache)
     build_index(config, real_embedder)
     return config
+
+
+# --------------------------------------------------------------------------- conversations
+
+# ../shared beside the checkout (CI has it); NOTESBOT_SHARED elsewhere (a worktree).
+SHARED = Path(os.environ.get("NOTESBOT_SHARED") or ROOT.parent / "shared")
+TIL = SHARED / "corpora" / "til"
+
+
+@pytest.fixture(scope="session")
+def tree_engine(tree_index, real_embedder):
+    from index.engine import Engine
+
+    return Engine.open(tree_index, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def til_part_engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real_embedder):
+    """A real index of the til folders the scripted conversations use
+    (tests/conversation_scripts.py: TIL_FOLDERS); skipped without ../shared."""
+    from conversation_scripts import TIL_FOLDERS
+
+    from index.build import build_index
+    from index.config import IndexConfig
+    from index.engine import Engine
+
+    if not TIL.is_dir():
+        pytest.skip(f"{TIL} is not on this machine")
+    root = tmp_path_factory.mktemp("til-part") / "til"
+    for name in TIL_FOLDERS:
+        shutil.copytree(TIL / name, root / name)
+    config = IndexConfig(root, root.parent / "index", model_cache=model_cache)
+    build_index(config, real_embedder)
+    return Engine.open(config, real_embedder)
