@@ -219,7 +219,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 NOTES_COMMANDS = ("index", "ask", "chat", "categories", "eval")
-PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file")
+PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file", "thread_db")
 
 
 def in_folder(settings: Settings, home: Path) -> Settings:
