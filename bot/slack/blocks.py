@@ -202,13 +202,17 @@ def answer_message(
     answer_id: str,
     categories: Sequence[Category] = (),
     command: str = "/notes",
+    continued: str | None = None,
 ) -> Reply:
-    """An answer with its cited sections, or 'not in the notes'."""
+    """An answer with its cited sections, or 'not in the notes'; `continued`
+    says what of the thread it continued from ("From keda › Installation,
+    continuing from your question about keda")."""
     if not answer.found:
         return not_found_message(
             answer, answer_id=answer_id, categories=categories, command=command
         )
-    body: list[Block] = answer_body(answer)
+    body: list[Block] = [context(f"↪ _{escape(continued)}_")] if continued else []
+    body += answer_body(answer)
     if answer.deprecated:
         warning = ":warning: The notes mark this as *deprecated*"
         if answer.replaced_by:
@@ -233,6 +237,7 @@ def answer_message(
         )
     sources = "; ".join(f"{heading_path(c.path)} ({c.source}:{c.line})" for c in answer.citations)
     text = fallback(
+        f"({escape(continued)})" if continued else "",
         escape(answer.text),
         ":warning: deprecated" if answer.deprecated else "",
         stale_message(answer) if answer.stale else "",
@@ -262,6 +267,13 @@ def not_found_message(
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
 
 
+def follow_up_not_found(question: str) -> Reply:
+    """A follow-up in a thread that the notes don't cover: one short line
+    (said once per thread; the full 'not in the notes' is for new questions)."""
+    text = f"I couldn't find “{escape(clip(question, 200))}” in the notes."
+    return Reply(text, [context(text)])
+
+
 def with_thanks(blocks: Sequence[Block], user_id: str, vote: str) -> list[Block]:
     """The message with its feedback buttons replaced by a thank-you."""
     user = f"<@{user_id}>" if user_id.isalnum() else "you"
@@ -288,7 +300,10 @@ def help_message(command: str, bot_user_id: str | None = None, follow_ups: bool 
         "• Send me a direct message with a question.",
     ]
     if follow_ups:
-        lines.append("• Reply in a thread I answered to ask a follow-up, no mention needed.")
+        lines.append(
+            "• Reply in a thread I answered to ask a follow-up, no mention needed: "
+            "“how do I install it?”, “and for velero?”, “the other one”, “more”."
+        )
     lines += [
         f"• `{command} <question>` or `{command} ask <question>`: an answer only you can see.",
         f"• `{command} categories`: the categories of the notes.",

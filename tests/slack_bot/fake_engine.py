@@ -56,7 +56,21 @@ ANNOUNCE = _section(
     code="kubectl get pods | grep <name> && echo '<!here>'",
 )
 HUGE = _section("huge", "Developer", 300, ["x" * 2500 + " end of paragraph"] * 80)
-SECTIONS = (LOADBALANCER, INGRESS, ANNOUNCE, HUGE)
+
+
+def _category(title: str, line: int) -> Section:
+    """A `#` heading of the note: its `##` sections are projects."""
+    return Section(f"id-{line}", SOURCE, ("k8s-projects", title), title, 1, line, line)
+
+
+SECTIONS = (
+    _category("Developer", 233),
+    ANNOUNCE,
+    HUGE,
+    _category("Network", 409),
+    INGRESS,
+    LOADBALANCER,
+)
 
 
 def _url(line: int) -> str:
@@ -157,6 +171,20 @@ class FakeEngine:
 
     def catalog(self) -> Category:
         return self.tree
+
+    def ask_scored(self, question: str, top_k: int = 3) -> tuple[Answer, float]:
+        answer = self.ask(question, top_k)
+        return answer, 0.9 if answer.found else 0.05
+
+    def ask_section(self, question: str, section_id: str, top_k: int = 3) -> Answer | None:
+        s = self.section(section_id)
+        if s is None:
+            return None
+        return Answer(question, True, s.blocks[0].text, (_cite(s, 1.0),))
+
+    def cite(self, section_id: str) -> Citation | None:
+        s = self.section(section_id)
+        return _cite(s, 1.0) if s is not None else None
 
     def categories(self) -> tuple[Category, ...]:
         return self.tree.categories

@@ -77,7 +77,7 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         return
     user = str((body.get("user") or {}).get("id") or "")
     channel, ts, _, ephemeral = _where(body)
-    remembered = deps.memory.answers.get(str(value.get("a") or ""))
+    remembered = deps.memory.answer(str(value.get("a") or ""))
     message = body.get("message") or {}
     record: dict[str, Any] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -90,18 +90,17 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         "question": value.get("q"),
     }
     if remembered is not None:
-        answer = remembered.answer
         record.update(
-            question=answer.question,
-            found=answer.found,
-            answer=answer.text,
-            deprecated=answer.deprecated,
-            citations=[c.to_json() for c in answer.citations],
+            question=remembered.question,
+            found=remembered.found,
+            answer=remembered.answer,
+            deprecated=remembered.deprecated,
+            citations=remembered.citations,
             index_version=remembered.index_version,
         )
     else:
-        # Answered before a restart (or long ago): keep what the clicked
-        # message shows; the question is no longer known.
+        # Answered more than NOTESBOT_THREAD_DAYS ago (or the store is down):
+        # keep what the clicked message shows; the question is no longer known.
         record.update(answer=message.get("text", ""), citations=None, index_version=None)
     try:
         deps.feedback.append(record)
@@ -112,7 +111,7 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         return
     deps.metrics.feedback.labels(vote).inc()
     if vote == "down" and remembered is not None and deps.gaps is not None:
-        deps.gaps.disliked(str(value.get("a")), remembered.answer)
+        deps.gaps.disliked(str(value.get("a")), remembered.asked())
     deps.log.info("feedback vote=%s found=%s", vote, record.get("found"))
 
     # Thank the user where they clicked.

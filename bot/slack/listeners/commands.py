@@ -68,9 +68,10 @@ def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Answer | No
             near = closest_categories(deps.engine, request.arg)
             return blocks.no_such_category(request.arg, near, command), None, None
         return blocks.catalog_page(category, command), None, None
-    answer = replies.search(deps, request.arg, "command")
-    if answer is None:
+    conversed = replies.search(deps, request.arg, "command")
+    if conversed is None:
         return blocks.apology_message(), None, None
+    answer = conversed.answer
     answer_id, reply = replies.render(deps, answer)
     if answer.found:
         # The asker doesn't see their command once it ran: show what was asked.
