@@ -63,6 +63,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     NOTESBOT_INDEX=/app/data/index \
     NOTESBOT_MODEL_CACHE=/app/models \
     NOTESBOT_FEEDBACK_FILE=/data/feedback.jsonl \
+    NOTESBOT_THREAD_DB=/data/threads.sqlite3 \
     NOTESBOT_PORT=3000
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv

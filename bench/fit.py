@@ -324,7 +324,6 @@ FOUND = {{
 }}
 FOUND_BIAS = {b:.3f}
 FOUND_THRESHOLD = {t:.3f}
-NAMED = 0.35  # a name score from which an answer is said to come from the name (display only)
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).

@@ -86,6 +86,7 @@ def render(
     if plot_name:
         lines += [f"![hit@1 and latency of the three systems]({plot_name})", ""]
 
+    lines += render_targets(results)
     lines += ["## Answer quality and latency", ""]
     lines += [
         "Each system gets k=3 results per question. hit@k and MRR@3 are over questions the notes",
@@ -359,6 +360,67 @@ def render_build(build: dict[str, Any] | None) -> list[str]:
             f"(`MAX_NOTE_SECTIONS`); min of {len(whole)} each, `python -m bench.probe parse`.",
         ]
     return [*lines, ""]
+
+
+# The targets of the issue on answers (#8), by question file: (metric, target, at least?).
+TARGETS: dict[str, list[tuple[str, float, bool]]] = {
+    "til-dev": [
+        ("hit1", 0.93, True),
+        ("hit3", 0.97, True),
+        ("keyword_rate", 0.90, True),
+        ("abstention", 0.9, True),
+        ("false_abstention", 1 / 60, False),
+    ],
+    "system-design-dev": [
+        ("hit1", 0.85, True),
+        ("hit3", 0.93, True),
+        ("keyword_rate", 0.80, True),
+        ("abstention", 7 / 8, True),
+        ("false_abstention", 1 / 42, False),
+    ],
+    "dev": [("hit1", 1.0, True), ("abstention", 1.0, True), ("keyword_rate", 1.0, True)],
+}
+METRIC_NAMES = {
+    "hit1": "hit@1",
+    "hit3": "hit@3",
+    "keyword_rate": "answer words",
+    "abstention": "out-of-scope declined",
+    "false_abstention": "covered declined",
+}
+
+
+def render_targets(results: dict[str, Any]) -> list[str]:
+    """notesbot against the targets, for the question files that have them."""
+    by_set = {q["set"]: q for q in results["quality"] if q["system"] == "notesbot"}
+    rows = []
+    for name, targets in TARGETS.items():
+        q = by_set.get(name)
+        if q is None:
+            continue
+        for metric, target, at_least in targets:
+            value = q.get(metric)
+            met = value is not None and (
+                value >= target - 1e-9 if at_least else value <= target + 1e-9
+            )
+            rows.append(
+                [
+                    name,
+                    METRIC_NAMES[metric],
+                    ("≥ " if at_least else "≤ ") + _pct(target),
+                    _pct(value),
+                    "yes" if met else "**no**",
+                ]
+            )
+    if not rows:
+        return []
+    return [
+        "## Targets",
+        "",
+        "The answer-quality targets (issue #8) on the dev question files, and where notesbot is.",
+        "",
+        *_table(["questions", "measure", "target", "notesbot", "met"], rows),
+        "",
+    ]
 
 
 def render_scaling(scaling: dict[str, Any] | None) -> list[str]:

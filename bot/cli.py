@@ -100,9 +100,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
     p.set_defaults(run=cmd_ask)
 
-    p = command("categories", "list the categories of the notes and their projects")
+    p = command("chat", "a conversation: each line of stdin a turn, follow-ups read in context")
     paths(p)
-    p.add_argument("--json", action="store_true", help="as JSON")
+    p.add_argument("--json", action="store_true", help="per turn: the answer and the context used")
+    p.add_argument("--no-context", action="store_true", help="answer each line on its own")
+    p.add_argument("--top-k", type=_positive, metavar="N", help="sections to cite (default 3)")
+    p.set_defaults(run=cmd_chat)
+
+    p = command(
+        "categories",
+        "browse the notes: the top-level categories (folders, headings) with their sizes, "
+        "or one level under PATH",
+    )
+    paths(p)
+    p.add_argument(
+        "path", nargs="*", metavar="PATH", help="a category: net, dr, solutions/system_design"
+    )
+    p.add_argument("--json", action="store_true", help="the tree (under PATH) as JSON")
+    p.set_defaults(run=cmd_categories)
+
+    p = command("list", "the entries of one category (part of its name is enough: list net)")
+    paths(p)
+    p.add_argument("path", nargs="+", metavar="CATEGORY", help="a category: net, git, dr, ...")
+    p.add_argument("--json", action="store_true", help="the category's tree as JSON")
     p.set_defaults(run=cmd_categories)
 
     p = command("eval", "score answers on a question file (JSONL: question, expect, ...)")
@@ -198,8 +218,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-NOTES_COMMANDS = ("index", "ask", "categories", "eval")
-PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file")
+NOTES_COMMANDS = ("index", "ask", "chat", "categories", "eval")
+PATH_SETTINGS = ("corpus", "index", "model_cache", "feedback_file", "gaps_file", "thread_db")
 
 
 def in_folder(settings: Settings, home: Path) -> Settings:
@@ -345,34 +365,98 @@ def answer_body(answer: Answer) -> str:
     return "\n".join(out)
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .chat import cmd_chat as chat
+
+    return chat(args, settings)
+
+
 def cmd_categories(args: argparse.Namespace, settings: Settings) -> int:
-    engine = open_engine(settings)
-    categories = engine.categories()
+    """`categories [PATH]` and `list CATEGORY`: one level of the catalog."""
+    from index.catalog import find_category, walk
+    from index.domain import NotesbotError
+
+    catalog = open_catalog(settings)
+    query = " ".join(args.path).strip()
+    category = catalog
+    if query:
+        found = find_category(walk(catalog), query)
+        if found is None:
+            raise NotesbotError(_no_such_category(catalog, query))
+        category = found
     if args.json:
-        print(json.dumps([_category_json(c) for c in categories], ensure_ascii=False, indent=1))
+        print(json.dumps(_category_json(category), ensure_ascii=False, indent=1))
         return 0
-    if not categories:
-        print("The notes have no categories (no top-level headings with sections under them).")
-    for c in categories:
-        print(f"{c.name} ({len(c.projects)})")
-        for p in c.projects:
-            marks = " [deprecated]" * p.deprecated + " [link]" * p.link_only
-            print(f"  - {p.name}{marks}")
+    print("\n".join(catalog_lines(category, top=not query)))
     return 0
+
+
+def open_catalog(settings: Settings) -> Category:
+    """The catalog of the notes: read from the index alone when it is of the
+    notes as they are (fast: no model, no search index), else from an
+    engine over the index brought up to date."""
+    from index.browse import current_catalog
+
+    config = settings.index_config()
+    if config.corpus_dir.is_dir():
+        catalog = current_catalog(config)
+        if catalog is not None:
+            return catalog
+    return open_engine(settings).catalog()
+
+
+def _no_such_category(catalog: Category, query: str) -> str:
+    from index.catalog import closest, walk
+
+    near = closest(walk(catalog), query)
+    if near:
+        hint = "closest: " + ", ".join("/".join(c.path) for c in near)
+    elif catalog.categories:
+        top = [c.name for c in catalog.categories]
+        hint = "the top-level ones: " + ", ".join(top[:8]) + (", …" if len(top) > 8 else "")
+    else:
+        hint = "the notes have no categories"
+    return f"no category matches {query!r}; {hint} (see `notesbot categories`)"
+
+
+def catalog_lines(category: Category, *, top: bool) -> list[str]:
+    """One level of the catalog: its categories with their sizes, then its entries."""
+    lines: list[str] = []
+    indent = ""
+    if not top:
+        lines.append(f"{' › '.join(category.path) or category.name} ({category.size})")
+        if category.description:
+            lines.append(f"  {category.description}")
+        indent = "  "
+    elif not category.categories and not category.projects:
+        return ["The notes have no categories yet."]
+    lines += [f"{indent}{c.name} ({c.size})" for c in category.categories]
+    for p in category.projects:
+        marks = " [link]" * p.link_only
+        if p.deprecated:
+            marks += f" [deprecated; replaced by {p.replaced_by}]" * bool(p.replaced_by)
+            marks += " [deprecated]" * (not p.replaced_by)
+        lines.append(f"{indent}- {p.name}{marks}")
+    return lines
 
 
 def _category_json(c: Category) -> dict[str, Any]:
     return {
         "name": c.name,
+        "path": list(c.path),
         "source": c.source,
         "line": c.line,
         "url": c.url,
+        "description": c.description,
+        "size": c.size,
+        "categories": [_category_json(sub) for sub in c.categories],
         "projects": [
             {
                 "name": p.name,
                 "source": p.source,
                 "line": p.line,
                 "deprecated": p.deprecated,
+                "replaced_by": p.replaced_by,
                 "link_only": p.link_only,
                 "url": p.url,
             }

@@ -2,7 +2,7 @@
 
 The variable names are a contract with deployments and outside checks:
 SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, NOTESBOT_PORT,
-NOTESBOT_SLACK_API_URL and the NOTESBOT_* paths below. Tests build
+NOTESBOT_SLACK_API_URL, NOTESBOT_DATABASE_URL and the NOTESBOT_* paths below. Tests build
 `Settings(_env_file=None, ...)` explicitly.
 """
 
@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     follow_ups: bool = True  # NOTESBOT_FOLLOW_UPS: answer replies in threads it answered
     threads: int = Field(8, ge=1, le=64)  # NOTESBOT_THREADS: HTTP worker threads
 
+    # The bot's thread store: conversations in threads, messages answered.
+    thread_db: Path = Path("data/threads.sqlite3")  # NOTESBOT_THREAD_DB: SQLite, one bot
+    database_url: SecretStr | None = None  # NOTESBOT_DATABASE_URL: postgresql://, replicas
+    thread_days: float = Field(7.0, gt=0, le=365)  # NOTESBOT_THREAD_DAYS: kept this long
+
     # Logs.
     log_level: str = "INFO"  # NOTESBOT_LOG_LEVEL
     log_questions: bool = False  # NOTESBOT_LOG_QUESTIONS: the user's text at info level
@@ -96,6 +101,17 @@ class Settings(BaseSettings):
     @classmethod
     def _slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgres_url(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql://user:password@host/db URL")
+        return value
 
     @field_validator("base_url", "model_cache", "gaps_file", "gaps_channel", mode="before")
     @classmethod

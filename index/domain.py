@@ -72,23 +72,37 @@ class Section:
 
 @dataclass(frozen=True)
 class Category:
-    """A top-level heading of a note, with the project sections under it."""
+    """A folder of notes, a note with several top-level headings, or one of
+    those headings: the entries (`projects`) in it and the categories below it."""
 
     name: str
-    source: str
-    line: int
+    source: str  # the note it is written in, or the folder ("git") when no note describes it
+    line: int  # 0 for a folder
     projects: tuple[Project, ...] = ()
     url: str | None = None
+    categories: tuple[Category, ...] = ()
+    path: tuple[str, ...] = ()  # names from the top of the catalog to this one
+    description: str | None = None  # the first paragraph of its README, or of its note
+    section_id: str = ""  # the heading's (or README's) section, for "show section"
+
+    @property
+    def size(self) -> int:
+        """Entries in it and below."""
+        return len(self.projects) + sum(c.size for c in self.categories)
 
 
 @dataclass(frozen=True)
 class Project:
+    """An entry of the catalog: a note, or a heading of a note."""
+
     name: str
     source: str
     line: int
     deprecated: bool = False
     link_only: bool = False
     url: str | None = None
+    section_id: str = ""
+    replaced_by: str | None = None
 
 
 def note_url(base_url: str | None, source: str, line: int | None = None) -> str | None:

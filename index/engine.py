@@ -4,7 +4,9 @@ Everything outside `index/` (CLI, Slack, benchmarks) goes through this:
 
     engine = Engine.open(config)          # loads the index (IndexNotFound, IndexMismatch, ...)
     answer = engine.ask("what replaces service-loadbalancer?", top_k=3)
-    engine.categories(); engine.find_category("net"); engine.section(section_id)
+    answer, confidence = engine.ask_scored(question)   # for follow-ups in threads
+    engine.ask_section(question, section_id); engine.cite(section_id)
+    engine.catalog(); engine.categories(); engine.find_category("net"); engine.section(section_id)
     engine.reload_if_changed()            # cheap; picks up a rebuilt index atomically
 
 Thread-safe for concurrent `ask` calls: the loaded index is an immutable
@@ -21,12 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Extractor, compose_answer, not_found
-from .catalog import build_catalog, find_category
+from .catalog import build_catalog, find_category, walk
+from .catalog_questions import catalog_answer
 from .config import IndexConfig
-from .domain import Answer, Category, Hit, NotesbotError, Section
+from .domain import Answer, Category, Citation, Hit, NotesbotError, Section, note_url
 from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
-from .search import Searcher
+from .search import Searcher, SearchResult
 from .store import LoadedIndex, check_manifest, current_version, load_index
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,8 @@ class _Snapshot:
     loaded: LoadedIndex
     searcher: Searcher
     extractor: Extractor
-    catalog: tuple[Category, ...]
+    catalog: Category
+    categories: tuple[Category, ...]  # all of them, shallow first: for finding one
     freshness: Freshness
 
 
@@ -76,12 +80,16 @@ class Engine:
         return cls(config, loaded, embedder)
 
     def _install(self, loaded: LoadedIndex) -> None:
+        catalog = build_catalog(
+            loaded.sections, self.config.base_url, self.config.corpus_dir.resolve().name
+        )
         # One assignment: a concurrent ask() sees the old snapshot or the new one.
         self._snapshot = _Snapshot(
             loaded,
             Searcher(loaded, self.embedder.common_word),
             Extractor(loaded),
-            build_catalog(loaded.sections, self.config.base_url),
+            catalog,
+            tuple(walk(catalog)),
             read_freshness(loaded.path),
         )
 
@@ -139,11 +147,24 @@ class Engine:
     # ------------------------------------------------------------------ questions
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
+        return self.ask_scored(question, top_k)[0]
+
+    def ask_scored(self, question: str, top_k: int = 3) -> tuple[Answer, float]:
+        """The answer, and the fitted probability that its best section answers
+        (1 for the catalog's own answer): how a thread's follow-up chooses
+        between its readings (index/conversation.py)."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         snap = self._snapshot
         t0 = time.perf_counter()
         if not question:
-            return not_found(question, note="empty question")
+            return not_found(question, note="empty question"), 0.0
+        # "list the networking projects", "which projects are deprecated?":
+        # answered from the catalog, not from one section.
+        listed = catalog_answer(question, snap.catalog, snap.categories, self.section)
+        if listed is not None:
+            listed = dated(listed, snap.freshness, self.config.stale_after_days)
+            listed.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
+            return listed, 1.0
         query = snap.searcher.read(question)
         enc = self.embedder.encode_query(query.search_text)
         t1 = time.perf_counter()
@@ -155,7 +176,30 @@ class Engine:
         answer.timings_ms.update(
             embed=(t1 - t0) * 1000, search=(t2 - t1) * 1000, answer=(t3 - t2) * 1000
         )
-        return answer
+        return answer, result.confidence
+
+    def ask_section(self, question: str, section_id: str, top_k: int = 3) -> Answer | None:
+        """The answer to `question` taken from one given section (a thread's
+        "and the other one?"), citing it alone; None if it left the index."""
+        snap = self._snapshot
+        section = snap.loaded.section_by_id.get(section_id)
+        if section is None:
+            return None
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS] or section.title
+        query = snap.searcher.read(question)
+        enc = self.embedder.encode_query(query.search_text)
+        chosen = SearchResult((Hit(section, 1.0),), True, query.terms, query.named, 1.0)
+        answer = compose_answer(query, enc, chosen, snap.extractor, self.config.base_url, top_k)
+        return dated(answer, snap.freshness, self.config.stale_after_days)
+
+    def cite(self, section_id: str) -> Citation | None:
+        """A citation of one section, as answers cite it."""
+        s = self.section(section_id)
+        if s is None:
+            return None
+        url = note_url(self.config.base_url, s.source, s.start_line)
+        updated = self._snapshot.freshness.updated(s.id, s.source)
+        return Citation(s.title, s.path, s.source, s.start_line, 1.0, url, s.id, updated)
 
     def closest(self, question: str) -> tuple[np.ndarray, Hit | None]:
         """The question's vector and the section nearest to it in meaning,
@@ -176,11 +220,17 @@ class Engine:
 
     # ------------------------------------------------------------------ browsing
 
-    def categories(self) -> tuple[Category, ...]:
+    def catalog(self) -> Category:
+        """The top of the catalog: folders, notes and their headings."""
         return self._snapshot.catalog
 
+    def categories(self) -> tuple[Category, ...]:
+        """The top-level categories."""
+        return self._snapshot.catalog.categories
+
     def find_category(self, query: str) -> Category | None:
-        return find_category(self._snapshot.catalog, query)
+        """Anywhere in the catalog, shallow first (see `catalog.find_category`)."""
+        return find_category(self._snapshot.categories, query)
 
     def section(self, section_id: str) -> Section | None:
         return self._snapshot.loaded.section_by_id.get(section_id)

@@ -17,6 +17,7 @@ DEFINE = "define"
 COMPARE = "compare"
 LIST = "list"
 OTHER = "other"
+STATEMENT_WORDS = 6
 
 _COMPARE = re.compile(
     r"\b(?:vs\.?|versus|differen(?:ce|t) (?:between|from)|differ from|compared? (?:to|with)|"
@@ -55,4 +56,7 @@ def intent_of(question: str) -> str:
         return HOWTO
     if _DEFINE.search(q) or len(q.split()) <= 2:
         return DEFINE
+    if "?" not in q and len(q.split()) >= STATEMENT_WORDS:
+        # Said, not asked ("inside tmux, Esc lags half a second"): a problem to fix.
+        return HOWTO
     return OTHER

@@ -87,7 +87,9 @@ class NameIndex:
                 titles_per_source[compact(s.title)].add(s.source)
 
         for i, s in enumerate(sections):
-            if s.level == 0 or not any(b.kind != "contents" for b in s.blocks):
+            # A heading over nothing but sub-headings or a list of links to
+            # read elsewhere (an index note's "Linux") names no project.
+            if s.level == 0 or not any(b.kind not in ("contents", "link") for b in s.blocks):
                 continue
             if s.path == (s.title,):
                 continue  # a note's own title: it names the whole note (below)

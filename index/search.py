@@ -53,9 +53,10 @@ FOUND_FEATURES = (
     "sentence",
     "residual",  # the closest sentence to what is asked beyond the words of the section's headings
     "title",  # the question's words in the section's headings and folders
-    "coverage",
+    "coverage",  # the question's words anywhere in the section
     "name",
     "unknown",  # name-like words of the question the notes never mention
+    "absent",  # IDF-weighted share of the question's words the notes never use at all
 )
 
 
@@ -76,9 +77,7 @@ class Query:
 class SearchResult:
     hits: tuple[Hit, ...]
     found: bool
-    reason: str  # what made it found: "name", "meaning"; "" when not
     terms: tuple[str, ...]  # the question's subject words, stemmed
-    coverage: float  # share of the question's words (IDF-weighted) in the best section
     named: frozenset[str] = frozenset()  # stemmed words of the question that named a project
     confidence: float = 0.0  # the fitted probability that the best section answers
 
@@ -184,7 +183,7 @@ class Searcher:
     def search(self, query: Query, enc: QueryEncoding, top_k: int = 3) -> SearchResult:
         cands = self.candidates(query, enc.vector)
         if len(cands.ids) == 0:
-            return SearchResult((), False, "", query.terms, 0.0)
+            return SearchResult((), False, query.terms)
         scores = cands.features @ self.rank_weights
         # The ranking was fitted as a softmax over the candidates: its
         # probabilities say how sure it is of each section (citations show them).
@@ -207,9 +206,7 @@ class Searcher:
         found_x = self.found_features(query, enc, cands.features[top], int(cands.ids[top]))
         confidence = _sigmoid(weights.FOUND_BIAS + float(found_x @ self.found_weights))
         found = confidence >= weights.FOUND_THRESHOLD
-        reason = "" if not found else "name" if hits[0].name >= weights.NAMED else "meaning"
-        coverage = float(cands.features[top, col["coverage"]])
-        return SearchResult(hits, found, reason, query.terms, coverage, query.named, confidence)
+        return SearchResult(hits, found, query.terms, query.named, confidence)
 
     def candidates(self, query: Query, qvec: np.ndarray) -> Candidates:
         """The sections near the question by meaning, by words or by name, and
@@ -265,9 +262,14 @@ class Searcher:
                 rank_x[col["coverage"]],
                 float(max(query.name_scores.values(), default=0.0)),
                 min(len(query.unknown), 2),
+                self._absent(query),
             ],
             dtype=np.float32,
         )
+
+    def _absent(self, query: Query) -> float:
+        weighted = self._weighted(query.terms)
+        return sum(w for t, w in weighted if t not in self.idf)
 
     def _residual(self, query: Query, enc: QueryEncoding, section: int, sentence: float) -> float:
         """How close the section's closest sentence is to the question without
@@ -302,7 +304,7 @@ class Searcher:
         if len(sections) == 0 or (ends - starts).sum() == 0:
             return best, top3
         owner = np.repeat(np.arange(len(sections)), ends - starts)
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        rows = _rows(starts, ends)
         sims = np.asarray(self.loaded.unit_vectors[rows], dtype=np.float32) @ q
         sims[~self.unit_says[rows]] = -1.0
         order = np.lexsort((-sims, owner))  # by section, best first
@@ -331,7 +333,7 @@ class Searcher:
         lengths = ends - starts
         if len(sections) == 0 or lengths.sum() == 0:
             return np.zeros(len(sections), np.float32)
-        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        rows = _rows(starts, ends)
         sims = np.asarray(vectors[rows], dtype=np.float32) @ q
         if valid is not None:
             sims[~valid[rows]] = -1.0
@@ -375,13 +377,16 @@ class Searcher:
         total = sum(idf)
         return tuple((t, w / total) for t, w in zip(qterms, idf, strict=True)) if total else ()
 
-    def coverage(self, qterms: tuple[str, ...], section: int) -> float:
-        """IDF-weighted share of the question's words in the section."""
-        return _share(self._weighted(qterms), self.section_terms[section])
-
 
 def _share(weighted: tuple[tuple[str, float], ...], have: frozenset[str]) -> float:
     return sum(w for t, w in weighted if t in have)
+
+
+def _rows(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The row numbers of all the ranges [start, end), in order."""
+    lengths = ends - starts
+    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(int(lengths.sum())) + shift
 
 
 def _ranges(owner: np.ndarray, n: int) -> np.ndarray:

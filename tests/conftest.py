@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +150,92 @@ def tree_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real
     config = IndexConfig(corpus, base / "index", model_cache=model_cache)
     build_index(config, real_embedder)
     return config
+
+
+# --------------------------------------------------------------------------- thread store
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A Postgres server of its own for the session (tests/pg_server.py);
+    skipped, with the reason, where Postgres is not installed."""
+    import pg_server
+
+    reason = pg_server.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with pg_server.running() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """The thread store's backends: a test taking a store runs against each."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_store(store_backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Opens thread stores on one database (SQLite file or Postgres server),
+    emptied at the start of the test; more than one is a restart, or replicas."""
+    from bot.threads.store import TABLE
+
+    opened = []
+    url = request.getfixturevalue("postgres_url") if store_backend == "postgres" else None
+    cleared = False
+
+    def make(clock=None):
+        nonlocal cleared
+        import time
+
+        if url:
+            from bot.threads.postgres import PostgresStore
+
+            store = PostgresStore(url, clock or time.time)
+            if not cleared:
+                store._run(f"DELETE FROM {TABLE}", ())
+                cleared = True
+        else:
+            from bot.threads.sqlite import SqliteStore
+
+            store = SqliteStore(tmp_path / "threads.sqlite3", clock or time.time)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+# --------------------------------------------------------------------------- conversations
+
+# ../shared beside the checkout (CI has it); NOTESBOT_SHARED elsewhere (a worktree).
+SHARED = Path(os.environ.get("NOTESBOT_SHARED") or ROOT.parent / "shared")
+TIL = SHARED / "corpora" / "til"
+
+
+@pytest.fixture(scope="session")
+def tree_engine(tree_index, real_embedder):
+    from index.engine import Engine
+
+    return Engine.open(tree_index, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def til_part_engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, real_embedder):
+    """A real index of the til folders the scripted conversations use
+    (tests/conversation_scripts.py: TIL_FOLDERS); skipped without ../shared."""
+    from conversation_scripts import TIL_FOLDERS
+
+    from index.build import build_index
+    from index.config import IndexConfig
+    from index.engine import Engine
+
+    if not TIL.is_dir():
+        pytest.skip(f"{TIL} is not on this machine")
+    root = tmp_path_factory.mktemp("til-part") / "til"
+    for name in TIL_FOLDERS:
+        shutil.copytree(TIL / name, root / name)
+    config = IndexConfig(root, root.parent / "index", model_cache=model_cache)
+    build_index(config, real_embedder)
+    return Engine.open(config, real_embedder)

@@ -19,7 +19,7 @@ OFFICE_NEEDS = {
         "how do I set up the printer on my mac?",
     ],
     "parental": [
-        "what is our parental leave policy?",
+        "how do I apply for parental leave?",
         "how many weeks of maternity leave do we get?",
         "how long is paternity leave here?",
     ],

@@ -163,7 +163,7 @@ def test_ask_builds_the_index_on_first_use_and_index_is_then_unchanged(model_cac
 def test_categories_json(env):
     r = run(["categories", "--json"], env)
     assert r.returncode == 0, r.stderr
-    cats = json.loads(r.stdout)
+    cats = json.loads(r.stdout)["categories"]  # the tree, from its top
     assert len(cats) == 11
     net = next(c for c in cats if c["name"] == "Network")
     assert {"name": "(deprecated) service-loadbalancer"}.items() <= next(
@@ -192,6 +192,9 @@ def test_help_matches_the_contract():
         assert flag in r.stdout
     r = run(["index", "--help"], {})
     assert "--corpus" in r.stdout and "--index" in r.stdout
+    r = run(["chat", "--help"], {})
+    for flag in ("--json", "--no-context", "--top-k", "--corpus", "--index"):
+        assert flag in r.stdout
 
 
 def test_version():
@@ -257,3 +260,36 @@ def test_relative_settings_are_the_project_folders():
     )
     assert (settings.corpus, settings.index) == (Path("/p/notes"), Path("/srv/index"))
     assert settings.feedback_file == Path("/p/data/feedback.jsonl")
+
+
+def test_chat_answers_each_line_as_a_turn_of_one_conversation(env):
+    turns = "what does addon-resizer do?\nhow often does it poll?\ntell me more\n"
+    r = run(["chat", "--json"], env, stdin=turns)
+    assert r.returncode == 0, r.stderr
+    first, second, third = (json.loads(line) for line in r.stdout.splitlines())
+    assert first["context"] is None and first["citations"][0]["title"] == "addon-resizer"
+    assert second["citations"][0]["title"] == "addon-resizer"
+    assert second["context"]["kind"] == "pronoun"
+    assert second["context"]["resolved"] == "how often does addon-resizer poll?"
+    assert second["context"]["about"] == "addon-resizer"
+    assert second["context"]["from"] == ["k8s-projects", "Insight & Scaling", "addon-resizer"]
+    assert third["context"]["kind"] == "more"
+    assert third["answer"] and third["answer"] not in (first["answer"], second["answer"])
+
+
+def test_chat_without_context_answers_each_line_on_its_own(env):
+    turns = "what does addon-resizer do?\nhow often does it poll?\n"
+    r = run(["chat", "--no-context"], env, stdin=turns)
+    assert r.returncode == 0, r.stderr
+    assert "Insight & Scaling › addon-resizer" in r.stdout
+    assert "This is not in the notes." in r.stdout  # "it" means nothing on its own
+    assert "continuing from" not in r.stdout
+
+
+def test_chat_shows_the_context_it_used(env):
+    r = run(["chat"], env, stdin="what is cert-manager used for?\nwhat CRDs does it create?\n")
+    assert r.returncode == 0, r.stderr
+    assert (
+        "(From k8s-projects › Security › cert-manager, continuing from your question about "
+        "cert-manager (read as “what CRDs does cert-manager create?”))"
+    ) in r.stdout

@@ -206,6 +206,7 @@ def test_the_image_runs_as_a_non_root_user_and_serves_by_default() -> None:
     assert env["NOTESBOT_MODEL_CACHE"].startswith("/app/")
     assert env["NOTESBOT_INDEX"].startswith("/app/")
     assert env["NOTESBOT_FEEDBACK_FILE"].startswith("/data/")
+    assert env["NOTESBOT_THREAD_DB"].startswith("/data/")  # the thread store survives
     assert env["HF_HUB_OFFLINE"] == "1"
 
 
@@ -288,7 +289,12 @@ def test_the_cronjob_and_the_bot_share_the_notes_and_the_index() -> None:
     assert len(set(mounts.values())) == 1, mounts
     claim, path = mounts["bot"]
     assert f"PersistentVolumeClaim/{claim}" in _manifests()
-    for setting in ("NOTESBOT_INDEX", "NOTESBOT_CORPUS", "NOTESBOT_FEEDBACK_FILE"):
+    for setting in (
+        "NOTESBOT_INDEX",
+        "NOTESBOT_CORPUS",
+        "NOTESBOT_FEEDBACK_FILE",
+        "NOTESBOT_THREAD_DB",
+    ):
         assert config[setting].startswith(path.rstrip("/") + "/"), setting
 
     reindex = containers["reindex"][0]["command"]

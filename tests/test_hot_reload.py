@@ -57,6 +57,7 @@ class RunningBot:
             NOTESBOT_HOST="127.0.0.1",
             NOTESBOT_PORT="0",
             NOTESBOT_FEEDBACK_FILE=str(notes.index.parent / "feedback.jsonl"),
+            NOTESBOT_THREAD_DB=str(notes.index.parent / "threads.sqlite3"),
             NOTESBOT_LOG_LEVEL="INFO",
             HF_HUB_OFFLINE="1",
         )

@@ -95,6 +95,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "NOTESBOT_CORPUS": str(ROOT / "corpus"),
         "NOTESBOT_INDEX": str(tmp_path / "index"),
         "NOTESBOT_FEEDBACK_FILE": str(tmp_path / "feedback.jsonl"),
+        "NOTESBOT_THREAD_DB": str(tmp_path / "threads.sqlite3"),
     }
     return {**env, **extra}
 

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.gaps.record import GapLog
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.threads import open_store
 
 from .deps import Deps
 from .feedback import FeedbackLog
@@ -62,14 +63,15 @@ def build_app(
     listeners), so an ack never waits behind answers; answers run on
     `executor`, a thread pool (never forked processes: a forked child of a
     process whose model has run hangs). Calls `auth.test` once, here, to
-    check the token and learn the bot's user id."""
+    check the token and learn the bot's user id. `memory` defaults to the
+    thread store the settings name (StoreUnavailable if it can't be opened)."""
     metrics = metrics or Metrics()
     deps = Deps(
         settings=settings,
         engine=engine,
         metrics=metrics,
         feedback=FeedbackLog(Path(settings.feedback_file)),
-        memory=memory or Memory(),
+        memory=memory or Memory(open_store(settings), settings.thread_days, metrics),
         gaps=GapLog.open(
             settings.gaps_path,
             settings.gaps_days,
@@ -110,7 +112,7 @@ def deduplicate_deliveries(deps: Deps) -> Callable[..., BoltResponse | None]:
 
     def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not deps.memory.events.claim(str(event_id), True):
+        if event_id and not deps.memory.first_delivery(str(event_id)):
             deps.metrics.duplicates.inc()
             log.info("duplicate delivery ignored event_id=%s", event_id)
             return BoltResponse(status=200, body="")

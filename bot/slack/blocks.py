@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.domain import PATH_SEP, Answer, Category, Citation, Section
+from index.catalog import path_id, plain_name
+from index.domain import PATH_SEP, Answer, Category, Citation, Project, Section
 from index.freshness import noted, stale_message
 
 from .notes import section_ref
@@ -201,13 +202,17 @@ def answer_message(
     answer_id: str,
     categories: Sequence[Category] = (),
     command: str = "/notes",
+    continued: str | None = None,
 ) -> Reply:
-    """An answer with its cited sections, or 'not in the notes'."""
+    """An answer with its cited sections, or 'not in the notes'; `continued`
+    says what of the thread it continued from ("From keda › Installation,
+    continuing from your question about keda")."""
     if not answer.found:
         return not_found_message(
             answer, answer_id=answer_id, categories=categories, command=command
         )
-    body: list[Block] = answer_body(answer)
+    body: list[Block] = [context(f"↪ _{escape(continued)}_")] if continued else []
+    body += answer_body(answer)
     if answer.deprecated:
         warning = ":warning: The notes mark this as *deprecated*"
         if answer.replaced_by:
@@ -232,6 +237,7 @@ def answer_message(
         )
     sources = "; ".join(f"{heading_path(c.path)} ({c.source}:{c.line})" for c in answer.citations)
     text = fallback(
+        f"({escape(continued)})" if continued else "",
         escape(answer.text),
         ":warning: deprecated" if answer.deprecated else "",
         stale_message(answer) if answer.stale else "",
@@ -251,7 +257,7 @@ def not_found_message(
     lead = f"*Not in the notes.* I couldn't find anything{asked} in the notes."
     body = [section(lead)]
     if categories:
-        names = ", ".join(f"*{escape(c.name)}*" for c in categories)
+        names = _names(categories)
         body.append(
             section(f"You can browse them by category: {names}. Try `{command} list <category>`.")
         )
@@ -259,6 +265,13 @@ def not_found_message(
         body.append(context(note_text(answer.note)))
     text = fallback(f"Not in the notes: I couldn't find anything{asked} in the notes.")
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
+
+
+def follow_up_not_found(question: str) -> Reply:
+    """A follow-up in a thread that the notes don't cover: one short line
+    (said once per thread; the full 'not in the notes' is for new questions)."""
+    text = f"I couldn't find “{escape(clip(question, 200))}” in the notes."
+    return Reply(text, [context(text)])
 
 
 def with_thanks(blocks: Sequence[Block], user_id: str, vote: str) -> list[Block]:
@@ -287,11 +300,14 @@ def help_message(command: str, bot_user_id: str | None = None, follow_ups: bool 
         "• Send me a direct message with a question.",
     ]
     if follow_ups:
-        lines.append("• Reply in a thread I answered to ask a follow-up, no mention needed.")
+        lines.append(
+            "• Reply in a thread I answered to ask a follow-up, no mention needed: "
+            "“how do I install it?”, “and for velero?”, “the other one”, “more”."
+        )
     lines += [
         f"• `{command} <question>` or `{command} ask <question>`: an answer only you can see.",
         f"• `{command} categories`: the categories of the notes.",
-        f"• `{command} list <category>`: the projects in a category "
+        f"• `{command} list <category>`: the entries of a category, a page at a time "
         f"(part of its name is enough: `{command} list net`).",
         f"• `{command} gaps`: the questions the notes could not answer lately.",
         f"• `{command} help`: this message.",
@@ -312,70 +328,187 @@ def usage_message(command: str, bad: str, suggestion: str | None = None) -> Repl
 
 
 def _category_title(category: Category) -> str:
-    return link(category.url, category.name) if category.url else escape(category.name)
+    name = PATH_SEP.join(category.path) or category.name
+    return link(category.url, name) if category.url else escape(name)
 
 
-def categories_message(categories: Sequence[Category], command: str) -> Reply:
-    if not categories:
+def _entries(n: int) -> str:
+    return _plural(n, "entry", "entries")
+
+
+def _names(categories: Sequence[Category], limit: int = 15) -> str:
+    """`*A*, *B*, … and 60 more`: a few names, never a wall of them."""
+    names = ", ".join(f"*{escape(c.name)}*" for c in categories[:limit])
+    more = len(categories) - limit
+    return f"{names} and {more} more" if more > 0 else names
+
+
+PAGE_SIZE = 20  # items of the catalog on one page
+OPTIONS_MAX = 100  # Slack's limit for a static select
+OPTION_TEXT_MAX = 75
+ACTION_CATALOG_PREV = "notes_catalog_prev"
+ACTION_CATALOG_NEXT = "notes_catalog_next"
+ACTION_CATALOG_UP = "notes_catalog_up"
+ACTION_CATALOG_OPEN = "notes_catalog_open"
+CATALOG_BLOCK_ID = "notes_catalog_nav"
+
+
+def catalog_value(path: Sequence[str], page: int = 0) -> str:
+    """What a browsing button or option carries: the category's short id
+    (a select's option value holds 150 characters; a path may not fit) and
+    the page."""
+    return _json({"c": path_id(path), "n": page})
+
+
+def _entry_line(p: Project) -> str:
+    name = plain_name(p.name)
+    title = link(p.url, name) if p.url else escape(name)
+    mark = " :warning: _deprecated_" if p.deprecated else ""
+    if p.deprecated and p.replaced_by:
+        mark += f" (replaced by *{escape(p.replaced_by)}*)"
+    if p.link_only:
+        mark += " _(see its own note)_"
+    return f"• {title}{mark}"
+
+
+def _option(category: Category) -> Block:
+    label = f"{category.name} ({category.size})"
+    if len(label) > OPTION_TEXT_MAX:
+        label = (
+            f"{category.name[: OPTION_TEXT_MAX - len(str(category.size)) - 4]}… ({category.size})"
+        )
+    return {
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "value": catalog_value(category.path),
+    }
+
+
+def _nav(category: Category, page: int, pages: int) -> Block | None:
+    """Previous / Next / Up, and a select to open one of its categories
+    (those around this page when there are more than a select holds)."""
+    elements: list[Block] = []
+    if page > 0:
+        elements.append(
+            button("◀ Previous", ACTION_CATALOG_PREV, catalog_value(category.path, page - 1))
+        )
+    if page + 1 < pages:
+        elements.append(
+            button("Next ▶", ACTION_CATALOG_NEXT, catalog_value(category.path, page + 1))
+        )
+    if category.path:
+        elements.append(button("⬆ Up", ACTION_CATALOG_UP, catalog_value(category.path[:-1])))
+    subs = category.categories
+    if subs:
+        start = max(0, min(page * PAGE_SIZE, len(subs) - OPTIONS_MAX))
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": ACTION_CATALOG_OPEN,
+                "placeholder": {"type": "plain_text", "text": "Open a category", "emoji": True},
+                "options": [_option(c) for c in subs[start : start + OPTIONS_MAX]],
+            }
+        )
+    return (
+        {"type": "actions", "block_id": CATALOG_BLOCK_ID, "elements": elements}
+        if elements
+        else None
+    )
+
+
+def catalog_page(category: Category, command: str, page: int = 0) -> Reply:
+    """One page of a category: its categories (with their sizes) first, then
+    its entries, PAGE_SIZE at a time, with buttons to page and a select to
+    open a category. Entries link to the notes, or offer "Show section"."""
+    top = not category.path
+    items: list[Category | Project] = [*category.categories, *category.projects]
+    if top and not items:
         return Reply(
             "The notes have no categories yet.", [section("The notes have no categories yet.")]
         )
-    lines = [f"• *{_category_title(c)}*: {_plural(len(c.projects), 'project')}" for c in categories]
-    head = f"*The notes have {_plural(len(categories), 'category', 'categories')}:*"
-    body = [section(head), *(section(t) for t in chunks(lines))]
-    body = fit(body, [context(f"`{command} list <category>` shows a category's projects.")])
-    text = fallback(
-        head.strip("*"),
-        *(f"{escape(c.name)}: {_plural(len(c.projects), 'project')}" for c in categories),
-    )
-    return Reply(text, body)
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
+    if top and not category.categories:
+        head = f"*The notes have {_entries(category.size)}:*"
+    elif top:
+        head = f"*The notes have {_plural(len(category.categories), 'category', 'categories')}*"
+        if category.projects:
+            head += f" and {_entries(len(category.projects))} of their own"
+        head += f" ({_entries(category.size)} in all):"
+    else:
+        count = _entries(category.size)
+        deprecated = sum(p.deprecated for p in category.projects)
+        if deprecated:
+            count += f", {deprecated} deprecated"
+        head = f"*{_category_title(category)}* ({count}):"
+    body: list[Block] = [section(head)]
+    if category.description:
+        body.append(context(escape(category.description)))
 
-def display_project_name(name: str) -> str:
-    """'(deprecated) foo' -> 'foo': deprecation is marked separately."""
-    lowered = name.lower()
-    for prefix in ("(deprecated)", "[deprecated]", "deprecated:"):
-        if lowered.startswith(prefix):
-            return name[len(prefix) :].strip() or name
-    return name
+    lines: list[str] = []
+    buttons = 0
 
+    def flush() -> None:
+        body.extend(section(t) for t in chunks(lines))
+        lines.clear()
 
-def category_message(category: Category, command: str) -> Reply:
-    deprecated = sum(p.deprecated for p in category.projects)
-    count = _plural(len(category.projects), "project")
-    if deprecated:
-        count += f", {deprecated} deprecated"
-    head = f"*{_category_title(category)}* ({count}):"
-    lines = []
-    for p in category.projects:
-        name = display_project_name(p.name)
-        title = link(p.url, name) if p.url else escape(name)
-        mark = " :warning: _deprecated_" if p.deprecated else ""
-        if p.link_only:
-            mark += " _(see its own note)_"
-        lines.append(f"• {title}{mark}")
-    if not lines:
-        lines = ["_No projects listed._"]
-    body = fit([section(head), *(section(t) for t in chunks(lines))])
+    for item in shown:
+        if isinstance(item, Category):
+            name = link(item.url, item.name) if item.url else escape(item.name)
+            lines.append(f"• *{name}*: {_entries(item.size)}")
+        elif item.url or not item.section_id:
+            lines.append(_entry_line(item))
+        else:
+            flush()  # its own section, for the button
+            value = _json({"i": item.section_id})
+            accessory = button("Show section", f"{ACTION_SHOW_SECTION}_{buttons}", value)
+            buttons += 1
+            body.append(section(_entry_line(item), accessory=accessory))
+    flush()
+    if not shown:
+        body.append(section("_Nothing listed._"))
+
+    tail: list[Block] = []
+    if pages > 1:
+        first = page * PAGE_SIZE + 1
+        tail.append(
+            context(
+                f"Page {page + 1} of {pages} · {first}–{first + len(shown) - 1} of {len(items)}"
+            )
+        )
+    nav = _nav(category, page, pages)
+    if nav:
+        tail.append(nav)
+    tail.append(context(f"`{command} list <category>` opens one; part of its name is enough."))
     plain = [
-        f"- {display_project_name(p.name)}{' (deprecated)' if p.deprecated else ''}"
-        for p in category.projects
+        f"{c.name}: {_entries(c.size)}" if isinstance(c, Category) else _plain_entry(c)
+        for c in shown
     ]
-    text = fallback(f"{escape(category.name)} ({count}):", *map(escape, plain))
-    return Reply(text, body)
+    title = "The notes" if top else (PATH_SEP.join(category.path) or category.name)
+    text = fallback(f"{escape(title)} ({_entries(category.size)}):", *map(escape, plain))
+    return Reply(text, fit(body, tail))
 
 
-def no_such_category(query: str, categories: Sequence[Category], command: str) -> Reply:
-    names = ", ".join(f"*{escape(c.name)}*" for c in categories) or "_none yet_"
+def _plain_entry(p: Project) -> str:
+    return f"- {plain_name(p.name)}{' (deprecated)' if p.deprecated else ''}"
+
+
+def no_such_category(query: str, near: Sequence[Category], command: str) -> Reply:
+    """Nothing matched: the nearest names, else the top-level ones."""
     lead = f"No category matches “{escape(clip(query, 100))}”."
-    body = [section(f"{lead} The categories are: {names}.")]
+    names = _names(near) or "_none yet_"
+    body = [section(f"{lead} The closest: {names}. `{command} categories` lists them all.")]
     return Reply(fallback(lead), body)
 
 
 def list_usage(categories: Sequence[Category], command: str) -> Reply:
-    names = ", ".join(f"*{escape(c.name)}*" for c in categories) or "_none yet_"
+    names = _names(categories) or "_none yet_"
     lead = f"Which category? `{command} list <category>`, one of: {names}."
     return Reply(fallback(f"Which category? {command} list <category>"), [section(lead)])
+
+
+CATEGORY_GONE = "That category is no longer in the notes (they were re-indexed since)."
 
 
 # --------------------------------------------------------------------------- sections

@@ -20,6 +20,6 @@ class Deps:
     engine: NotesEngine
     metrics: Metrics
     feedback: FeedbackLog
-    memory: Memory = field(default_factory=Memory)
+    memory: Memory
     gaps: GapLog | None = None  # what the notes miss (bot/gaps)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("notesbot.slack"))

@@ -12,6 +12,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from index.conversation import Context, Thread, converse
+from index.conversation import Reply as Conversed
 from index.domain import Answer
 
 from . import blocks
@@ -21,8 +23,11 @@ from .memory import Remembered
 from .retry import retry_after_seconds
 
 
-def search(deps: Deps, question: str, source: str) -> Answer | None:
-    """The engine's answer, or None when searching failed (logged)."""
+def search(
+    deps: Deps, question: str, source: str, thread: Thread | None = None
+) -> Conversed | None:
+    """The engine's answer, read in the light of `thread`'s earlier turns
+    (index/conversation.py), or None when searching failed (logged)."""
     log, metrics = deps.log, deps.metrics
     metrics.questions.labels(source).inc()
     try:
@@ -31,7 +36,7 @@ def search(deps: Deps, question: str, source: str) -> Answer | None:
         log.exception("index reload check failed; answering from the loaded index")
     started = time.perf_counter()
     try:
-        answer = deps.engine.ask(question, top_k=deps.settings.top_k)
+        conversed = converse(deps.engine, thread or Thread(), question, deps.settings.top_k)
     except Exception as exc:
         metrics.errors.labels("index").inc()
         log.error(
@@ -42,35 +47,42 @@ def search(deps: Deps, question: str, source: str) -> Answer | None:
             exc_info=True,
         )
         return None
+    answer = conversed.answer
     seconds = time.perf_counter() - started
     metrics.latency.observe(seconds)
     if not answer.found:
         metrics.abstentions.labels(source).inc()
     top = blocks.heading_path(answer.citations[0].path) if answer.citations else ""
+    context = conversed.context.kind if conversed.context else "none"
     line = (
         f"question source={source} chars={len(question)} found={str(answer.found).lower()} "
-        f"top={json.dumps(top, ensure_ascii=False)} latency_ms={seconds * 1000:.1f} "
-        f"index={deps.engine.version}"
+        f"context={context} top={json.dumps(top, ensure_ascii=False)} "
+        f"latency_ms={seconds * 1000:.1f} index={deps.engine.version}"
     )
     if deps.settings.log_questions:
         line += f" text={json.dumps(question, ensure_ascii=False)}"
     log.info(line)
-    return answer
+    return conversed
 
 
-def render(deps: Deps, answer: Answer) -> tuple[str, Reply]:
-    """The message for an answer, and the id its feedback buttons carry."""
+def render(deps: Deps, answer: Answer, context: Context | None = None) -> tuple[str, Reply]:
+    """The message for an answer (saying which note of the thread it
+    continued from, if it did), and the id its feedback buttons carry."""
     answer_id = uuid.uuid4().hex[:16]
     categories = deps.engine.categories() if not answer.found else ()
     reply = blocks.answer_message(
-        answer, answer_id=answer_id, categories=categories, command=deps.settings.command
+        answer,
+        answer_id=answer_id,
+        categories=categories,
+        command=deps.settings.command,
+        continued=context.note() if context else None,
     )
     return answer_id, reply
 
 
 def remember(deps: Deps, answer_id: str, answer: Answer, reply: Reply) -> None:
-    deps.memory.answers.put(
-        answer_id, Remembered(answer, reply.text, reply.blocks, deps.engine.version)
+    deps.memory.remember(
+        answer_id, Remembered.of(answer, reply.text, reply.blocks, deps.engine.version)
     )
     if deps.gaps is not None:
         deps.gaps.answered(answer_id, answer)

@@ -22,9 +22,11 @@ from slack_sdk.errors import SlackClientError
 
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.threads import StoreUnavailable, open_store
 from index.domain import NotesbotError
 
 from .app import build_app, secret
+from .memory import Memory
 from .notes import NotesEngine
 from .replies import slack_error
 from .server import Routes, RunningServer, start_in_thread
@@ -112,16 +114,22 @@ def serve(
 
     metrics = Metrics()
     metrics.track_index(engine)
+    try:
+        memory = Memory(open_store(settings), settings.thread_days, metrics)
+    except StoreUnavailable as exc:
+        _error(str(exc))
+        return 1
     executor = ThreadPoolExecutor(
         max_workers=settings.threads, thread_name_prefix="notesbot-answer"
     )
     try:
-        app = build_app(settings, engine, metrics=metrics, executor=executor)
+        app = build_app(settings, engine, metrics=metrics, executor=executor, memory=memory)
     except (BoltError, SlackClientError, OSError) as exc:
         # BoltError's text holds auth.test's answer ("invalid_auth"), never the token.
         reason = str(exc).splitlines()[0][:300] if isinstance(exc, BoltError) else slack_error(exc)
         _error(f"Slack rejected SLACK_BOT_TOKEN or is unreachable: {reason}")
         executor.shutdown(wait=False)
+        memory.close()
         return 1
 
     stop_event = threading.Event()
@@ -142,6 +150,7 @@ def serve(
     except OSError as exc:  # the port is taken, or the host is not ours
         _error(f"cannot listen on NOTESBOT_PORT {settings.port}: {exc}")
         executor.shutdown(wait=False)
+        memory.close()
         return 1
     try:
         if socket_mode:
@@ -172,6 +181,7 @@ def serve(
             handler.close()
         server.stop()
         executor.shutdown(wait=True)
+        memory.close()
     return 0
 
 

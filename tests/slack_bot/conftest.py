@@ -16,7 +16,9 @@ import pytest
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.app import SLACK_TIMEOUT_S, build_app, make_client
+from bot.slack.memory import Memory
 from bot.slack.server import Routes, RunningServer, start_in_thread
+from bot.threads import open_store
 
 from .fake_engine import FakeEngine
 from .fake_slack import BOT_TOKEN, FakeSlack
@@ -61,6 +63,8 @@ class Bot:
     sender: SlackSender
     metrics: Metrics
     executor: TrackingExecutor
+    memory: Memory
+    stopped: bool = False
 
     @property
     def feedback_file(self) -> Path:
@@ -69,6 +73,14 @@ class Bot:
     def settle(self) -> None:
         """Wait until every answer the bot started is done."""
         self.executor.wait_idle()
+
+    def stop(self) -> None:
+        """Shut the bot down as `notesbot serve` does (a restart is a new bot
+        on the same thread store)."""
+        self.server.stop()
+        self.executor.shutdown(wait=True)
+        self.memory.close()
+        self.stopped = True
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +115,7 @@ def make_settings(tmp_path: Path, fake_slack: FakeSlack) -> Callable[..., Settin
             "threads": 4,
             "follow_ups": True,
             "log_questions": False,
+            "thread_db": tmp_path / "threads.sqlite3",
             **overrides,
         }
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -123,18 +136,21 @@ def make_bot(
         metrics.track_index(engine)
         executor = TrackingExecutor(settings.threads)
         client = make_client(settings, metrics, timeout=slack_timeout_s)
-        app = build_app(settings, engine, metrics=metrics, executor=executor, client=client)
+        memory = Memory(open_store(settings), settings.thread_days, metrics)
+        app = build_app(
+            settings, engine, metrics=metrics, executor=executor, client=client, memory=memory
+        )
         routes = Routes(app, metrics, engine, signing_secret=SIGNING_SECRET)
         server = start_in_thread(routes, port=0, threads=settings.threads)
         sender = SlackSender(server.host, server.port, SIGNING_SECRET)
-        bot = Bot(settings, engine, fake_slack, server, sender, metrics, executor)
+        bot = Bot(settings, engine, fake_slack, server, sender, metrics, executor, memory)
         started.append(bot)
         return bot
 
     yield make
     for bot in started:
-        bot.server.stop()
-        bot.executor.shutdown(wait=True)
+        if not bot.stopped:
+            bot.stop()
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ import re
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
+from index.catalog import find_category, walk
 from index.domain import Answer, Block, Category, Citation, Hit, Project, Section
 
 SOURCE = "k8s-projects/README.md"
@@ -54,7 +56,21 @@ ANNOUNCE = _section(
     code="kubectl get pods | grep <name> && echo '<!here>'",
 )
 HUGE = _section("huge", "Developer", 300, ["x" * 2500 + " end of paragraph"] * 80)
-SECTIONS = (LOADBALANCER, INGRESS, ANNOUNCE, HUGE)
+
+
+def _category(title: str, line: int) -> Section:
+    """A `#` heading of the note: its `##` sections are projects."""
+    return Section(f"id-{line}", SOURCE, ("k8s-projects", title), title, 1, line, line)
+
+
+SECTIONS = (
+    _category("Developer", 233),
+    ANNOUNCE,
+    HUGE,
+    _category("Network", 409),
+    INGRESS,
+    LOADBALANCER,
+)
 
 
 def _url(line: int) -> str:
@@ -98,6 +114,10 @@ CATEGORIES = (
     Category("Storage", SOURCE, 399, (Project("trident", SOURCE, 405),), url=_url(399)),
 )
 
+# As the catalog has them: each with its path from the top.
+CATEGORIES = tuple(replace(c, path=(c.name,)) for c in CATEGORIES)
+ROOT = Category("k8s-projects", SOURCE, 0, (), None, CATEGORIES)
+
 
 class EngineBroken(RuntimeError):
     pass
@@ -111,6 +131,7 @@ class FakeEngine:
         self.built_at = time.time() - 120
         self.last_reload_error: str | None = None
         self.sections: tuple[Section, ...] = SECTIONS
+        self.tree = ROOT  # the catalog; a test may give it another
         self.asked: Counter[str] = Counter()
         self.reload_checks = 0
         self._lock = threading.Lock()
@@ -148,12 +169,28 @@ class FakeEngine:
             )
         return Answer(question=question, found=False, text="", note="no section is close enough")
 
+    def catalog(self) -> Category:
+        return self.tree
+
+    def ask_scored(self, question: str, top_k: int = 3) -> tuple[Answer, float]:
+        answer = self.ask(question, top_k)
+        return answer, 0.9 if answer.found else 0.05
+
+    def ask_section(self, question: str, section_id: str, top_k: int = 3) -> Answer | None:
+        s = self.section(section_id)
+        if s is None:
+            return None
+        return Answer(question, True, s.blocks[0].text, (_cite(s, 1.0),))
+
+    def cite(self, section_id: str) -> Citation | None:
+        s = self.section(section_id)
+        return _cite(s, 1.0) if s is not None else None
+
     def categories(self) -> tuple[Category, ...]:
-        return CATEGORIES
+        return self.tree.categories
 
     def find_category(self, query: str) -> Category | None:
-        q = query.strip().lower()
-        return next((c for c in CATEGORIES if q and q in c.name.lower()), None)
+        return find_category(walk(self.tree), query)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .conftest import Bot
@@ -137,13 +138,28 @@ def test_feedback_on_an_ephemeral_answer_replaces_it_through_the_response_url(bo
     assert len(bot.feedback_file.read_text().splitlines()) == 1
 
 
-def test_feedback_after_a_restart_still_records_the_vote_and_the_answer(
+def test_feedback_after_a_restart_still_records_the_question_and_its_sources(
     bot: Bot, make_bot: Callable[..., Bot]
 ) -> None:
     post = _answer(bot)
-    restarted = make_bot()  # a new process: it never saw this answer
+    bot.stop()
+    restarted = make_bot()  # a new process, on the same thread store
     click(restarted, "notes_feedback_down", post=post)
     restarted.settle()
+    [record] = [json.loads(line) for line in bot.feedback_file.read_text().splitlines()]
+    assert record["vote"] == "down"
+    assert record["question"] == "what replaces service-loadbalancer?"
+    assert record["citations"][0]["line"] == 525
+
+
+def test_feedback_on_an_answer_the_bot_no_longer_keeps_records_what_the_message_shows(
+    make_bot: Callable[..., Bot], tmp_path: Path
+) -> None:
+    bot = make_bot()
+    post = _answer(bot)
+    other = make_bot(thread_db=tmp_path / "another.sqlite3")  # it never saw this answer
+    click(other, "notes_feedback_down", post=post)
+    other.settle()
     [record] = [json.loads(line) for line in bot.feedback_file.read_text().splitlines()]
     assert record["vote"] == "down"
     assert "ingress controller" in record["answer"]  # from the clicked message

@@ -12,7 +12,7 @@ from bot.slack import blocks
 from bot.slack.text import clip, escape, link
 from index.domain import Answer, Block, Category, Citation, Project, Section
 
-from .fake_engine import ANNOUNCE, CATEGORIES, HUGE, LOADBALANCER
+from .fake_engine import ANNOUNCE, CATEGORIES, HUGE, LOADBALANCER, ROOT
 
 CITE = Citation(
     title="(deprecated) service-loadbalancer",
@@ -128,35 +128,28 @@ def test_thanks_replace_the_buttons_once() -> None:
     )
 
 
-def test_categories_count_projects_and_link_when_there_is_a_url() -> None:
-    reply = blocks.categories_message(CATEGORIES, "/notes")
+def test_categories_count_entries_and_link_when_there_is_a_url() -> None:
+    reply = blocks.catalog_page(ROOT, "/notes")
     text = "\n".join(section_texts(reply.blocks))
-    assert "*The notes have 4 categories:*" in text
+    assert "*The notes have 4 categories* (7 entries in all):" in text
     assert (
-        "• *<https://notes.example.com/blob/main/k8s-projects/README.md#L409|Network>*: 3 projects"
+        "• *<https://notes.example.com/blob/main/k8s-projects/README.md#L409|Network>*: 3 entries"
         in text
     )
-    assert "Network: 3 projects" in reply.text
-    single = Category("Solo", "a.md", 1, (Project("one", "a.md", 2),))
-    assert "• *Solo*: 1 project" in all_text(blocks.categories_message([single], "/notes").blocks)
+    assert "Network: 3 entries" in reply.text
+    single = Category("Solo", "a.md", 1, (Project("one", "a.md", 2),), path=("Solo",))
+    top = Category("notes", "", 0, categories=(single,))
+    assert "• *Solo*: 1 entry" in all_text(blocks.catalog_page(top, "/notes").blocks)
 
 
 def test_a_category_marks_deprecated_and_link_only_projects() -> None:
     network = CATEGORIES[2]
-    reply = blocks.category_message(network, "/notes")
+    reply = blocks.catalog_page(network, "/notes")
     lines = section_texts(reply.blocks)[1].splitlines()
     assert lines[0].endswith("|antrea>")
     assert lines[1].endswith("|ingress> _(see its own note)_")
     assert lines[2].endswith("|service-loadbalancer> :warning: _deprecated_")
-    assert "(3 projects, 1 deprecated)" in section_texts(reply.blocks)[0]
-
-
-def test_a_long_category_is_split_into_several_sections_under_the_limit() -> None:
-    projects = tuple(Project(f"project-{i:04d}-" + "x" * 60, "a.md", i) for i in range(400))
-    reply = blocks.category_message(Category("Big", "a.md", 1, projects), "/notes")
-    assert len(reply.blocks) <= 50
-    assert all(len(t) <= 3000 for t in section_texts(reply.blocks))
-    assert len(section_texts(reply.blocks)) > 2
+    assert "(3 entries, 1 deprecated)" in section_texts(reply.blocks)[0]
 
 
 def test_a_section_shows_prose_and_code_escaped() -> None:

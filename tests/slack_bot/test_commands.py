@@ -19,13 +19,13 @@ def _run(bot: Bot, text: str, command: str = "/notes") -> dict[str, Any]:
     return reply.body
 
 
-def test_categories_with_how_many_projects_each_has(bot: Bot) -> None:
+def test_categories_with_how_many_entries_each_has(bot: Bot) -> None:
     reply = _run(bot, "categories")
     assert reply["response_type"] == "ephemeral"
     text = "\n".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
-    assert "|Application>*: 2 projects" in text  # linked to the notes
-    assert "|Network>*: 3 projects" in text
-    assert "|Developer>*: 1 project\n" in text
+    assert "|Application>*: 2 entries" in text  # linked to the notes
+    assert "|Network>*: 3 entries" in text
+    assert "|Developer>*: 1 entry\n" in text
     assert "4 categories" in text
 
 
@@ -37,7 +37,7 @@ def test_list_a_category_by_a_partial_case_insensitive_name(bot: Bot, query: str
     assert "antrea" in text
     assert "|service-loadbalancer> :warning: _deprecated_" in text
     assert "(deprecated) service-loadbalancer" not in text  # marked once, not twice
-    assert "3 projects, 1 deprecated" in text
+    assert "3 entries, 1 deprecated" in text
     assert "- service-loadbalancer (deprecated)" in reply["text"]
 
 

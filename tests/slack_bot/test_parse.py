@@ -1,12 +1,12 @@
-"""Reading what a user asked for, and the bot's bounded memory."""
+"""Reading what a user asked for, and whether a reply in a thread is for the bot."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.slack.memory import BoundedMap
 from bot.slack.parse import Request, looks_like_question, parse_command, parse_message
 from bot.slack.text import mentions_other_user, question_from_message
+from index.conversation import refers_back
 
 
 @pytest.mark.parametrize(
@@ -90,13 +90,21 @@ def test_looks_like_question(text: str, question: bool) -> None:
     assert looks_like_question(text) is question
 
 
-def test_bounded_map_claims_once_forgets_the_oldest_and_expires() -> None:
-    now = [0.0]
-    m: BoundedMap[str, bool] = BoundedMap(2, ttl_s=10, clock=lambda: now[0])
-    assert m.claim("a", True) and not m.claim("a", True)
-    m.put("b", True)
-    m.put("c", True)  # "a" is the oldest: forgotten
-    assert m.get("a") is None and len(m) == 2
-    now[0] = 11
-    assert m.get("b") is None
-    assert m.claim("c", True)  # expired, so claimable again
+@pytest.mark.parametrize(
+    "text,addressed",
+    [
+        ("more", True),
+        ("tell me more", True),
+        ("and the other one", True),
+        ("and for kube-router", True),
+        ("how do I install it", True),
+        ("thanks!", False),
+        (":+1:", False),
+        ("🙏", False),
+        ("ok, that helps", False),
+    ],
+)
+def test_a_follow_up_is_told_from_chat(text: str, addressed: bool) -> None:
+    # The bot answers a reply in its thread when it is a question or only
+    # makes sense as a follow-up; thanks and emoji are left alone.
+    assert (looks_like_question(text) or refers_back(text)) is addressed

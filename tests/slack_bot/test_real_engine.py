@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import Bot
-from .slack_sender import mention, next_ts
+from .slack_sender import mention, message, next_ts
 from .test_actions import click
 
 pytestmark = pytest.mark.model
@@ -55,3 +55,27 @@ def test_the_real_catalog_lists_a_category_by_a_partial_name(
     assert "Network" in text
     assert "service-loadbalancer :warning: _deprecated_" in text
     assert "metallb" in text
+
+
+def test_the_real_engine_follows_a_thread_through_a_restart(
+    make_bot: Callable[..., Bot], tree_engine: Any
+) -> None:
+    # The shipped notes plus the keda and velero notes they link to.
+    bot = make_bot(tree_engine)
+    parent = next_ts()
+    bot.sender.event(mention("what is keda?", ts=parent))
+    bot.slack.wait_for("chat.postMessage", timeout=30)
+    bot.settle()
+    bot.sender.event(message("show me the install command", thread_ts=parent))
+    [_, post] = bot.slack.wait_for("chat.postMessage", 2, timeout=30)
+    assert "helm install keda kedacore/keda" in post.raw
+    assert "keda › Installation" in post.raw
+    assert "From keda › Installation, continuing from your question about keda" in post.raw
+    bot.stop()
+
+    restarted = make_bot(tree_engine)
+    restarted.sender.event(message("and for velero?", thread_ts=parent))
+    [*_, post] = restarted.slack.wait_for("chat.postMessage", 3, timeout=30)
+    assert post.body["thread_ts"] == parent
+    assert "velero install" in post.raw and "velero › Installation" in post.raw
+    assert "continuing from your question about keda" in post.raw

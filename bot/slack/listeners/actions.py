@@ -1,4 +1,5 @@
-"""Buttons under answers: 👍/👎 feedback and "Show section".
+"""Buttons under answers: 👍/👎 feedback and "Show section"; and browsing
+the catalog: Previous / Next / Up and the category select.
 
 Acknowledged at once; the work runs as a lazy listener.
 """
@@ -16,10 +17,14 @@ from slack_sdk import WebClient
 from bot.slack import blocks, replies
 from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
-from bot.slack.notes import find_section
+from bot.slack.notes import find_catalog_page, find_section
 
 _FEEDBACK = re.compile(rf"^({blocks.ACTION_FEEDBACK_UP}|{blocks.ACTION_FEEDBACK_DOWN})$")
 _SHOW = re.compile(rf"^{blocks.ACTION_SHOW_SECTION}_\d+$")
+_BROWSE = re.compile(
+    rf"^(?:{blocks.ACTION_CATALOG_PREV}|{blocks.ACTION_CATALOG_NEXT}|"
+    rf"{blocks.ACTION_CATALOG_UP}|{blocks.ACTION_CATALOG_OPEN})$"
+)
 
 GONE = "That section is no longer in the notes (they were re-indexed since this answer)."
 
@@ -34,14 +39,21 @@ def register(app: App, deps: Deps) -> None:
     def on_show_section(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         show_section(deps, body, client, respond)
 
+    def on_browse(body: dict[str, Any], respond: Respond) -> None:
+        browse(deps, body, respond)
+
     app.action(_FEEDBACK)(ack=ack_now, lazy=[on_feedback])
     app.action(_SHOW)(ack=ack_now, lazy=[on_show_section])
+    app.action(_BROWSE)(ack=ack_now, lazy=[on_browse])
 
 
 def _value(body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON value of the clicked button, or of the chosen option."""
     try:
-        value = json.loads(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, ValueError):
+        action = body["actions"][0]
+        raw = (action.get("selected_option") or {}).get("value") or action["value"]
+        value = json.loads(raw)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -65,7 +77,7 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         return
     user = str((body.get("user") or {}).get("id") or "")
     channel, ts, _, ephemeral = _where(body)
-    remembered = deps.memory.answers.get(str(value.get("a") or ""))
+    remembered = deps.memory.answer(str(value.get("a") or ""))
     message = body.get("message") or {}
     record: dict[str, Any] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -78,18 +90,17 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         "question": value.get("q"),
     }
     if remembered is not None:
-        answer = remembered.answer
         record.update(
-            question=answer.question,
-            found=answer.found,
-            answer=answer.text,
-            deprecated=answer.deprecated,
-            citations=[c.to_json() for c in answer.citations],
+            question=remembered.question,
+            found=remembered.found,
+            answer=remembered.answer,
+            deprecated=remembered.deprecated,
+            citations=remembered.citations,
             index_version=remembered.index_version,
         )
     else:
-        # Answered before a restart (or long ago): keep what the clicked
-        # message shows; the question is no longer known.
+        # Answered more than NOTESBOT_THREAD_DAYS ago (or the store is down):
+        # keep what the clicked message shows; the question is no longer known.
         record.update(answer=message.get("text", ""), citations=None, index_version=None)
     try:
         deps.feedback.append(record)
@@ -100,7 +111,7 @@ def record_feedback(deps: Deps, body: dict[str, Any], client: WebClient, respond
         return
     deps.metrics.feedback.labels(vote).inc()
     if vote == "down" and remembered is not None and deps.gaps is not None:
-        deps.gaps.disliked(str(value.get("a")), remembered.answer)
+        deps.gaps.disliked(str(value.get("a")), remembered.asked())
     deps.log.info("feedback vote=%s found=%s", vote, record.get("found"))
 
     # Thank the user where they clicked.
@@ -148,6 +159,22 @@ def show_section(deps: Deps, body: dict[str, Any], client: WebClient, respond: R
     except Exception as exc:
         deps.metrics.errors.labels("slack").inc()
         deps.log.error("show section failed error=%s", replies.slack_error(exc))
+
+
+def browse(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
+    """Another page of the catalog, in place of the one clicked (the
+    message's response_url replaces it, ephemeral or not)."""
+    found = find_catalog_page(deps.engine, _value(body))
+    if found is None:
+        _tell(deps, respond, blocks.CATEGORY_GONE)
+        return
+    category, page = found
+    reply = blocks.catalog_page(category, deps.settings.command, page)
+    try:
+        respond(replace_original=True, **reply.kwargs())
+    except Exception as exc:
+        deps.metrics.errors.labels("slack").inc()
+        deps.log.error("browsing failed error=%s", replies.slack_error(exc))
 
 
 def _tell(deps: Deps, respond: Respond, text: str) -> None:

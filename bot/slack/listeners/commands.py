@@ -15,6 +15,7 @@ from bot.slack import blocks, replies
 from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
 from bot.slack.gaps import gaps_message
+from bot.slack.notes import closest_categories
 from bot.slack.parse import parse_command
 from bot.slack.text import clip, escape
 from index.domain import Answer
@@ -58,18 +59,19 @@ def command_reply(deps: Deps, text: str) -> tuple[Reply, str | None, Answer | No
     if request.kind == "gaps":
         return gaps_reply(deps, request.arg), None, None
     if request.kind == "categories":
-        return blocks.categories_message(deps.engine.categories(), command), None, None
+        return blocks.catalog_page(deps.engine.catalog(), command), None, None
     if request.kind == "list":
         if not request.arg:
             return blocks.list_usage(deps.engine.categories(), command), None, None
         category = deps.engine.find_category(request.arg)
         if category is None:
-            reply = blocks.no_such_category(request.arg, deps.engine.categories(), command)
-            return reply, None, None
-        return blocks.category_message(category, command), None, None
-    answer = replies.search(deps, request.arg, "command")
-    if answer is None:
+            near = closest_categories(deps.engine, request.arg)
+            return blocks.no_such_category(request.arg, near, command), None, None
+        return blocks.catalog_page(category, command), None, None
+    conversed = replies.search(deps, request.arg, "command")
+    if conversed is None:
         return blocks.apology_message(), None, None
+    answer = conversed.answer
     answer_id, reply = replies.render(deps, answer)
     if answer.found:
         # The asker doesn't see their command once it ran: show what was asked.

@@ -1,4 +1,6 @@
-"""Mentions, direct messages and follow-ups in threads the bot answered.
+"""Mentions, direct messages and follow-ups in threads the bot answered,
+each answered in the light of the thread's conversation so far (kept in the
+thread store, so a restarted bot still follows up).
 
 Events are acknowledged at once (Slack waits 3 s); the answer is a lazy
 listener, run on the app's thread pool.
@@ -7,6 +9,7 @@ listener, run on the app's thread pool.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -15,8 +18,10 @@ from slack_sdk import WebClient
 from bot.slack import blocks, replies
 from bot.slack.blocks import Reply
 from bot.slack.deps import Deps
+from bot.slack.memory import ThreadRecord
 from bot.slack.parse import looks_like_question, parse_message
 from bot.slack.text import mentions_other_user, question_from_message
+from index.conversation import refers_back
 from index.domain import Answer
 
 # Message subtypes that are a person writing; edits, deletions, joins, bot
@@ -44,14 +49,15 @@ def register(app: App, deps: Deps) -> None:
         thread_ts = event.get("thread_ts")
         if not (deps.settings.follow_ups and thread_ts and thread_ts != event.get("ts")):
             return
-        if deps.memory.threads.get((str(event.get("channel")), thread_ts)) is None:
-            return  # not a thread the bot answered (or answered before a restart)
         if bot_user_id and f"<@{bot_user_id}" in text:
             return  # a mention: the app_mention event answers it
         if mentions_other_user(text, bot_user_id):
             return  # talking to someone else in the thread
-        if not looks_like_question(question_from_message(text, bot_user_id)):
-            return
+        question = question_from_message(text, bot_user_id)
+        if not (looks_like_question(question) or refers_back(question)):
+            return  # chat: "thanks!", "+1", an emoji
+        if deps.memory.thread(str(event.get("channel")), thread_ts) is None:
+            return  # not a thread the bot answered
         answer_message(deps, client, event, bot_user_id, source="follow_up")
 
     app.event("app_mention")(ack=ack_now, lazy=[on_mention])
@@ -63,6 +69,14 @@ def _from_a_bot(event: dict[str, Any]) -> bool:
     return bool(event.get("bot_id") or event.get("bot_profile")) or (
         event.get("subtype") not in _PEOPLE_SUBTYPES
     )
+
+
+@dataclass(frozen=True)
+class Composed:
+    reply: Reply | None  # None: say nothing
+    answer: Answer | None = None  # an answer, for its feedback buttons
+    answer_id: str | None = None
+    record: ThreadRecord | None = None  # the thread as it is after this message
 
 
 def answer_message(
@@ -80,51 +94,64 @@ def answer_message(
         return
     # Slack sends a mention in a channel the bot reads both as `app_mention`
     # and as `message`: whichever handler comes first answers.
-    if not deps.memory.messages.claim((channel, ts), True):
+    if not deps.memory.first_answer(channel, ts):
         return
     in_dm = event.get("channel_type") == "im" or source == "dm" or str(channel).startswith("D")
     # In a channel, answer in the question's thread (or start one); in a DM,
-    # answer in place.
+    # answer in place. A DM's own messages are one conversation too.
     thread_ts = event.get("thread_ts") or (None if in_dm else ts)
+    conversation = thread_ts or "dm"
+    record = deps.memory.thread(channel, conversation) or ThreadRecord()
 
     text = question_from_message(event.get("text") or "", bot_user_id)
     try:
-        composed = compose_reply(deps, text, bot_user_id, source=source)
+        composed = compose_reply(deps, text, bot_user_id, source=source, record=record)
     except Exception:  # never a traceback in Slack, never a dead listener
         deps.metrics.errors.labels("index").inc()
         deps.log.exception("answering failed source=%s", source)
-        composed = (blocks.apology_message(), None, None)
-    reply, answer, answer_id = composed
-    if reply is None:
-        return  # nothing to add to a conversation the notes don't cover
-
-    posted = replies.post(deps, client, channel=channel, thread_ts=thread_ts, reply=reply)
-    if posted and answer is not None and answer_id is not None:
-        replies.remember(deps, answer_id, answer, reply)
-    if posted and thread_ts and not in_dm:
-        deps.memory.threads.put((channel, thread_ts), True)
+        composed = Composed(blocks.apology_message())
+    posted = None
+    if composed.reply is not None:
+        posted = replies.post(
+            deps, client, channel=channel, thread_ts=thread_ts, reply=composed.reply
+        )
+        if posted and composed.answer is not None and composed.answer_id is not None:
+            replies.remember(deps, composed.answer_id, composed.answer, composed.reply)
+    if composed.record is not None and (posted or composed.reply is None):
+        deps.memory.save_thread(channel, conversation, composed.record)
     deps.metrics.reply_latency.observe(time.perf_counter() - started)
 
 
 def compose_reply(
-    deps: Deps, text: str, bot_user_id: str | None, *, source: str
-) -> tuple[Reply | None, Answer | None, str | None]:
+    deps: Deps,
+    text: str,
+    bot_user_id: str | None,
+    *,
+    source: str,
+    record: ThreadRecord | None = None,
+) -> Composed:
     """parse → search → format: the reply to a message (None: stay silent),
-    with the answer and its id when it is one (for the feedback buttons)."""
+    answered in the light of the thread's conversation so far."""
+    record = record or ThreadRecord()
     request = parse_message(text)
     command = deps.settings.command
     if request.kind == "help":
-        return blocks.help_message(command, bot_user_id, deps.settings.follow_ups), None, None
+        reply = blocks.help_message(command, bot_user_id, deps.settings.follow_ups)
+        return Composed(reply, record=record)
     if request.kind == "categories":
-        return blocks.categories_message(deps.engine.categories(), command), None, None
+        return Composed(blocks.catalog_page(deps.engine.catalog(), command), record=record)
     if request.kind == "list":
         category = deps.engine.find_category(request.arg)
         if category is not None:
-            return blocks.category_message(category, command), None, None
-    answer = replies.search(deps, text, source)
-    if answer is None:
-        return blocks.apology_message(), None, None
+            return Composed(blocks.catalog_page(category, command), record=record)
+    conversed = replies.search(deps, text, source, record.conversation)
+    if conversed is None:
+        return Composed(blocks.apology_message())
+    answer = conversed.answer
     if not answer.found and source == "follow_up":
-        return None, answer, None
-    answer_id, reply = replies.render(deps, answer)
-    return reply, answer, answer_id
+        # Said once per thread; after that, a miss is not worth a message.
+        told = ThreadRecord(conversed.thread, True)
+        brief = None if record.told_not_found else blocks.follow_up_not_found(text)
+        return Composed(brief, record=told)
+    answer_id, reply = replies.render(deps, answer, conversed.context)
+    return Composed(reply, answer, answer_id, ThreadRecord(conversed.thread, record.told_not_found))
