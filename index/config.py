@@ -11,11 +11,14 @@ from pathlib import Path
 # hub name can replace it.
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 INDEX_TYPES = ("auto", "flat", "hnsw", "ivf")
-# The model's weights: as exported (fp32), or quantized to 8-bit integers,
-# which encodes about twice as fast with the same answers on every dev set
-# (docs/benchmarks.md; per-channel vectors are 0.99 cosine to fp32).
+# The model's weights: as exported (fp32, the default), or quantized to 8-bit
+# integers (per-channel vectors 0.99 cosine to fp32), which builds about
+# twice as fast but is not yet the default: on the dev questions it answered
+# til and the shipped notes exactly as fp32 did, system-design 2 of 42 worse
+# (hit@1 0.714 vs 0.762; refitting the weights on int8 vectors recovered one),
+# outside the 0.01 the switch asks for (docs/benchmarks.md, issue 12).
 PRECISIONS = ("fp32", "int8")
-DEFAULT_PRECISION = "int8"
+DEFAULT_PRECISION = "fp32"
 
 
 @dataclass(frozen=True)

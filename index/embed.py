@@ -13,11 +13,11 @@ passage gets a vector pooled from its own tokens in context ("late
 chunking"): answer extraction can then compare the question with sentences
 at no extra encoding cost.
 
-Precision: "fp32" is the model as exported; "int8" (the default) is derived
+Precision: "fp32" (the default) is the model as exported; "int8" is derived
 from it by dynamic quantization (weights per output channel) when it is
-exported, and encodes about twice as fast on a CPU with the same answers on
-every dev set (docs/benchmarks.md). An index records the precision it was
-built with, and questions are encoded at the same.
+exported, and encodes about twice as fast on a CPU, with answers a little
+off fp32's on one dev set (index/config.py). An index records the precision
+it was built with, and questions are encoded at the same.
 """
 
 from __future__ import annotations

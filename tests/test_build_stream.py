@@ -215,14 +215,14 @@ def test_changing_the_precision_rebuilds_and_answers(shipped_index, model_cache,
     index = tmp_path / "index"
     shutil.copytree(shipped_index.index_dir, index)
     before = load_index(index, None).manifest
-    assert before.precision == DEFAULT_PRECISION == "int8"
+    assert before.precision == DEFAULT_PRECISION == "fp32"
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "NOTESBOT_CORPUS": str(CORPUS),
         "NOTESBOT_INDEX": str(index),
         "NOTESBOT_MODEL_CACHE": str(model_cache),
-        "NOTESBOT_MODEL_PRECISION": "fp32",
+        "NOTESBOT_MODEL_PRECISION": "int8",
     }
 
     def notesbot(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -240,7 +240,7 @@ def test_changing_the_precision_rebuilds_and_answers(shipped_index, model_cache,
     assert f"{before.counts['passages']} passages embedded" in r.stdout  # all of them again
     assert "\r" not in r.stderr and "embedding" not in r.stderr  # not a terminal: no progress
     assert len(r.stdout.splitlines()) == 1  # one summary line, as cron mails it
-    assert load_index(index, None).manifest.precision == "fp32"
+    assert load_index(index, None).manifest.precision == "int8"
     r = notesbot("ask", "--json", "what replaces service-loadbalancer?")
     assert r.returncode == 0, r.stderr
     answer = json.loads(r.stdout)
