@@ -244,9 +244,14 @@ def render(
     lines += _table(["file", "notes", "questions", "kinds", "written"], qrows)
     lines += [
         "",
-        "All bench/questions files were written before any tuning of retrieval (`written` field).",
-        "`tune.jsonl` is for tuning; `holdout.jsonl` is never looked at while tuning, only",
-        "reported; `tree.jsonl` asks about `bench/trees/k8s-tree`, the shipped README plus",
+        "Each question says whether it was written before or after tuning (`written`). The",
+        "weights (`index/weights.py`) are fitted by `scripts/fit` on the dev files, `tune.jsonl`,",
+        "`holdout.jsonl` (the first version's held-out set) and the `*-tune.jsonl` files; the",
+        "`holdout-2026-11/` files (need-style questions on the shipped notes, the til and",
+        "system-design notes the dev sets do not ask about, and simonw/til, a collection never",
+        "used while building notesbot) were never fitted on or looked at while tuning, and are",
+        "scored only by the published runs. `tree.jsonl` asks about `bench/trees/k8s-tree`, the",
+        "shipped README plus",
         "sub-notes for its link-only projects (several files share headings such as",
         "*Installation*; `expect_source` then names the file).",
         "",
