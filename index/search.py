@@ -56,7 +56,10 @@ FOUND_FEATURES = (
     "coverage",  # the question's words anywhere in the section
     "name",
     "unknown",  # name-like words of the question the notes never mention
-    "absent",  # IDF-weighted share of the question's words the notes never use at all
+    # IDF-weighted share of the question's words the notes never use, not
+    # counting everyday English: a short notebook lacks most everyday words
+    # ("idle", "night", "shrink"), which says nothing of whether it covers a need.
+    "absent",
 )
 
 
@@ -269,7 +272,7 @@ class Searcher:
 
     def _absent(self, query: Query) -> float:
         weighted = self._weighted(query.terms)
-        return sum(w for t, w in weighted if t not in self.idf)
+        return sum(w for t, w in weighted if t not in self.idf and not everyday(t))
 
     def _residual(self, query: Query, enc: QueryEncoding, section: int, sentence: float) -> float:
         """How close the section's closest sentence is to the question without

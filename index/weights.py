@@ -25,16 +25,16 @@ RANK = {
 # (the cut of least cost, a covered question declined costing twice an
 # out-of-scope one answered).
 FOUND = {
-    "sentence": 1.203,
-    "residual": 7.018,
-    "title": -3.767,
-    "coverage": 4.608,
-    "name": 5.452,
-    "unknown": -2.180,
-    "absent": -2.456,
+    "sentence": 1.965,
+    "residual": 6.882,
+    "title": -3.290,
+    "coverage": 5.081,
+    "name": 5.172,
+    "unknown": -2.199,
+    "absent": -1.536,
 }
-FOUND_BIAS = -4.780
-FOUND_THRESHOLD = 0.394
+FOUND_BIAS = -5.742
+FOUND_THRESHOLD = 0.319
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).

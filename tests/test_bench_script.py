@@ -42,7 +42,13 @@ def test_the_docs_are_rewritten_only_when_asked(bench: ModuleType) -> None:
 def test_every_default_question_set_ships_with_the_project(bench: ModuleType) -> None:
     args = bench.parse_args([])
     names = [p.name for p in args.questions]
-    assert names == ["dev.jsonl", "tune.jsonl", "holdout.jsonl", "shipped-need.jsonl"]
+    assert names == [
+        "dev.jsonl",
+        "tune.jsonl",
+        "holdout.jsonl",
+        "need.jsonl",
+        "shipped-need.jsonl",
+    ]
     assert all(p.is_relative_to(ROOT) and p.is_file() for p in args.questions)
 
 
