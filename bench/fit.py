@@ -114,7 +114,7 @@ def gather(collections: Sequence[Collection]) -> list[Sample]:
                     dtype=bool,
                 )
                 found_x = [
-                    searcher.found_features(query, enc, cands.features[j], int(i))
+                    searcher.found_features(query, enc, cands.features, j, int(i))
                     for j, i in enumerate(cands.ids)
                 ]
                 sample = Sample(c.name, q, cands.features, positive, found_x)

@@ -60,6 +60,11 @@ FOUND_FEATURES = (
     # counting everyday English: a short notebook lacks most everyday words
     # ("idle", "night", "shrink"), which says nothing of whether it covers a need.
     "absent",
+    # The closest sentence over the median of the candidates' closest sentences:
+    # how far the best section stands out from the rest of what was found,
+    # on each collection's own scale (a terse notebook's sentences are all
+    # further from a long question than a how-to collection's).
+    "standout",
 )
 
 
@@ -151,8 +156,13 @@ class Searcher:
                 self.stepped_aside[i] = True
         self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
         self.has_passages = self.passage_range[:, 1] > self.passage_range[:, 0]
-        self.rank_weights = np.asarray([weights.RANK[f] for f in RANK_FEATURES], np.float32)
-        self.found_weights = np.asarray([weights.FOUND[f] for f in FOUND_FEATURES], np.float32)
+        # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
+        self.rank_weights = np.asarray(
+            [weights.RANK.get(f, 0.0) for f in RANK_FEATURES], np.float32
+        )
+        self.found_weights = np.asarray(
+            [weights.FOUND.get(f, 0.0) for f in FOUND_FEATURES], np.float32
+        )
 
     # ------------------------------------------------------------------ the question
 
@@ -206,7 +216,7 @@ class Searcher:
             for j in order
         )
         top = order[0]
-        found_x = self.found_features(query, enc, cands.features[top], int(cands.ids[top]))
+        found_x = self.found_features(query, enc, cands.features, int(top), int(cands.ids[top]))
         confidence = _sigmoid(weights.FOUND_BIAS + float(found_x @ self.found_weights))
         found = confidence >= weights.FOUND_THRESHOLD
         return SearchResult(hits, found, query.terms, query.named, confidence)
@@ -252,10 +262,12 @@ class Searcher:
         return Candidates(ids_arr, feats)
 
     def found_features(
-        self, query: Query, enc: QueryEncoding, rank_x: np.ndarray, section: int
+        self, query: Query, enc: QueryEncoding, features: np.ndarray, row: int, section: int
     ) -> np.ndarray:
-        """FOUND_FEATURES of the best section for this question."""
+        """FOUND_FEATURES of candidate `row` (section `section`) as the best
+        one, among the candidates' RANK_FEATURES `features`."""
         col = {f: j for j, f in enumerate(RANK_FEATURES)}
+        rank_x = features[row]
         sentence = float(rank_x[col["sentence"]])
         return np.asarray(
             [
@@ -266,6 +278,7 @@ class Searcher:
                 float(max(query.name_scores.values(), default=0.0)),
                 min(len(query.unknown), 2),
                 self._absent(query),
+                sentence - float(np.median(features[:, col["sentence"]])),
             ],
             dtype=np.float32,
         )

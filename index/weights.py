@@ -25,16 +25,17 @@ RANK = {
 # (the cut of least cost, a covered question declined costing twice an
 # out-of-scope one answered).
 FOUND = {
-    "sentence": 1.965,
-    "residual": 6.882,
-    "title": -3.290,
-    "coverage": 5.081,
-    "name": 5.172,
-    "unknown": -2.199,
-    "absent": -1.536,
+    "sentence": 1.039,
+    "residual": 5.854,
+    "title": -3.284,
+    "coverage": 4.437,
+    "name": 4.915,
+    "unknown": -2.138,
+    "absent": -1.593,
+    "standout": 4.477,
 }
-FOUND_BIAS = -5.742
-FOUND_THRESHOLD = 0.319
+FOUND_BIAS = -5.530
+FOUND_THRESHOLD = 0.265
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
