@@ -168,13 +168,13 @@ def test_the_next_question_after_a_reindex_is_answered_from_the_new_notes(
 def test_questions_during_a_reindex_are_answered_from_the_complete_previous_index(
     notes: Notes, slack: FakeSlack, bot: RunningBot
 ) -> None:
-    notes.write({"team/services.md": services_note(30)})  # a few seconds of work
+    notes.write({"team/services.md": services_note(300)})  # seconds of work
     run = start_reindex(notes)
     answers = []
     while run.poll() is None and len(answers) < 300:  # ~20 a second until it is done
         answers.append(ask(bot, slack, RESTART_Q))
         time.sleep(0.05)
-    assert summary(finish(run))["added"] == "31"
+    assert summary(finish(run))["added"] == "301"
     assert answers, "the re-index finished before a question could be asked"
     for answer in answers:
         assert "kubectl rollout restart deploy/quokka-gateway" in answer, answer

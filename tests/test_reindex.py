@@ -257,7 +257,7 @@ def test_a_run_that_meets_the_lock_exits_0_and_leaves_the_index_alone(indexed: N
 def test_overlapping_runs_wait_or_step_aside_and_never_corrupt(
     indexed: Notes, serving: Engine
 ) -> None:
-    indexed.write({"team/services.md": services_note(30)})  # a few seconds of embedding
+    indexed.write({"team/services.md": services_note(300)})  # seconds of embedding
     first = start_reindex(indexed)
     wait_until(lambda: lock_held(indexed.index / ".reindex.lock"), "the first run's lock")
     waiting = start_reindex(indexed)  # --wait 60 by default
@@ -291,7 +291,7 @@ KILL_CASES = {
     # fixture, the change, a question of the previous notes and its source, one of the change
     "embedding": (
         "indexed",
-        {"team/services.md": services_note(40)},
+        {"team/services.md": services_note(300)},  # seconds of embedding, time to kill it in
         (HANDOVER_Q, "team/oncall.md"),
         ("how is svc-007 restarted?", "team/services.md"),
     ),
@@ -316,7 +316,7 @@ def test_a_killed_reindex_leaves_the_previous_index_serving(
     run = start_reindex(notes)
     if when == "embedding":
         wait_until(lambda: lock_held(notes.index / ".lock"), "the build's lock")
-        time.sleep(0.5)  # loading the model, embedding the 40 new sections
+        time.sleep(0.5)  # loading the model, embedding the 300 new sections
     else:
         wait_until(lambda: any(notes.index.glob(".tmp-*")), "the new version's folder")
     run.send_signal(signal.SIGKILL)
