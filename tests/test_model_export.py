@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import CORPUS, ROOT
 
-from index.embed import _content_name, prepare_model, resolve_model
+from index.embed import _content_name, _tag_path, prepare_model, resolve_model
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,10 @@ def test_a_second_install_of_the_same_model_reuses_the_export(
     first = prepare_model("all-MiniLM-L6-v2", model_cache)
     elsewhere = tmp_path / "venv2" / "model"
     shutil.copytree(bundled, elsewhere, copy_function=shutil.copyfile)
-    assert prepare_model(str(elsewhere), model_cache) == first  # no second export
+    try:
+        assert prepare_model(str(elsewhere), model_cache) == first  # no second export
+    finally:  # the shared cache keeps no tag for a folder that is about to go
+        _tag_path(model_cache, str(elsewhere)).unlink(missing_ok=True)
 
 
 class _FakeHub:
