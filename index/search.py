@@ -66,6 +66,7 @@ FOUND_FEATURES = (
     # further from a long question than a how-to collection's).
     "standout",
 )
+_COL = {f: j for j, f in enumerate(RANK_FEATURES)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Query:
     unknown: tuple[str, ...] = ()  # name-like words the notes never mention
     corrections: tuple[tuple[str, str], ...] = ()
     name_scores: dict[int, float] = field(default_factory=dict, compare=False)
+    weighted: tuple[tuple[str, float], ...] = ()  # the terms with their IDF shares (sum 1)
+    absent: float = 0.0  # the "absent" signal: of the question against the notes, not a section
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ class Searcher:
         qterms = tuple(query_terms(text))
         qterms += tuple(c for c in compounds(text) if c in self.idf and c not in qterms)
         name_scores, named_words = self.names.match(text)
+        weighted = self._weighted(qterms)
         return Query(
             text=question,
             search_text=text,
@@ -189,6 +193,8 @@ class Searcher:
             unknown=tuple(self.unknown_names(text)),
             corrections=tuple(corrections),
             name_scores=name_scores,
+            weighted=weighted,
+            absent=sum(w for t, w in weighted if t not in self.idf and not everyday(t)),
         )
 
     # ------------------------------------------------------------------ searching
@@ -204,14 +210,13 @@ class Searcher:
         prob /= prob.sum()
         k = min(len(scores), max(top_k, 1) * 3)
         order = np.argsort(-scores, kind="stable")[:k]
-        col = {f: j for j, f in enumerate(RANK_FEATURES)}
         hits = tuple(
             Hit(
                 self.sections[cands.ids[j]],
                 float(prob[j]),
-                float(cands.features[j, col["dense"]]),
-                float(cands.features[j, col["lexical"]]),
-                float(cands.features[j, col["name"]]),
+                float(cands.features[j, _COL["dense"]]),
+                float(cands.features[j, _COL["lexical"]]),
+                float(cands.features[j, _COL["name"]]),
             )
             for j in order
         )
@@ -252,9 +257,8 @@ class Searcher:
         feats[:, 1], feats[:, 2] = self._closest_units(ids_arr, q)
         feats[:, 3] = self._best_of(self.passage_range, self.loaded.heading_vectors, ids_arr, q)
         feats[:, 4] = lexical[ids_arr]
-        weighted = self._weighted(query.terms)
-        feats[:, 5] = [_share(weighted, self.title_terms[i]) for i in ids_arr]
-        feats[:, 6] = [_share(weighted, self.section_terms[i]) for i in ids_arr]
+        feats[:, 5] = [_share(query.weighted, self.title_terms[i]) for i in ids_arr]
+        feats[:, 6] = [_share(query.weighted, self.section_terms[i]) for i in ids_arr]
         feats[:, 7] = [query.name_scores.get(int(i), 0.0) for i in ids_arr]
         feats[:, 8] = self.deprecated[ids_arr]
         feats[:, 9] = self.reference[ids_arr]
@@ -266,26 +270,21 @@ class Searcher:
     ) -> np.ndarray:
         """FOUND_FEATURES of candidate `row` (section `section`) as the best
         one, among the candidates' RANK_FEATURES `features`."""
-        col = {f: j for j, f in enumerate(RANK_FEATURES)}
         rank_x = features[row]
-        sentence = float(rank_x[col["sentence"]])
+        sentence = float(rank_x[_COL["sentence"]])
         return np.asarray(
             [
                 sentence,
                 self._residual(query, enc, section, sentence),
-                rank_x[col["title"]],
-                rank_x[col["coverage"]],
+                rank_x[_COL["title"]],
+                rank_x[_COL["coverage"]],
                 float(max(query.name_scores.values(), default=0.0)),
                 min(len(query.unknown), 2),
-                self._absent(query),
-                sentence - float(np.median(features[:, col["sentence"]])),
+                query.absent,
+                sentence - float(np.median(features[:, _COL["sentence"]])),
             ],
             dtype=np.float32,
         )
-
-    def _absent(self, query: Query) -> float:
-        weighted = self._weighted(query.terms)
-        return sum(w for t, w in weighted if t not in self.idf and not everyday(t))
 
     def _residual(self, query: Query, enc: QueryEncoding, section: int, sentence: float) -> float:
         """How close the section's closest sentence is to the question without
