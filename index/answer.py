@@ -64,6 +64,7 @@ UNIT_FEATURES = (
     "need",  # cosine of the unit and the question's last sentence (what it asks for)
     "echo",  # the unit repeats code or a quote of the question: the problem, not the fix
 )
+_ECHO = UNIT_FEATURES.index("echo")
 
 _LABEL = re.compile(r"^(?:\*?(?:references?|see also|more|links?)\*?:?|to use:?)$", re.IGNORECASE)
 _STATUS = re.compile(r"^\s*(?:date|update(?:d)? on|status)\b", re.IGNORECASE)
@@ -187,7 +188,9 @@ class Extractor:
         if not ids:
             return None
         units = self.loaded.units
-        scores = self.unit_features(ids, asked) @ self.weights
+        x = self.unit_features(ids, asked)
+        scores = x @ self.weights
+        echoes = dict(zip(ids, x[:, _ECHO].astype(bool), strict=True))
         if asked.replacement:
             # "What replaces X?" wants the sentence that says what does, if there is one.
             says = np.asarray([bool(_REPLACE_CUE.search(self.loaded.units[i].text)) for i in ids])
@@ -195,7 +198,7 @@ class Extractor:
                 scores = np.where(says, scores, -np.inf)
         k = int(np.argmax(scores))
         chosen = self.readable(ids, k, asked.intent)
-        echoed = [ids.index(i) for i in chosen if self._echoes(i, asked)]
+        echoed = [ids.index(i) for i in chosen if echoes[i]]
         if asked.intent == HOWTO and echoed and echoed[-1] + 1 < len(ids):
             # It repeats the question's own error or code: that is the problem
             # the note starts from; the fix comes after it (if it shows one).
@@ -212,7 +215,7 @@ class Extractor:
         if rest and scores[rest[0]] >= scores[k] - SECOND_PART_MARGIN:
             second = self.readable(ids, int(rest[0]), asked.intent)
             size = sum(len(self.loaded.units[i].text) for i in {*chosen, *second})
-            problem = asked.intent == HOWTO and any(self._echoes(i, asked) for i in second)
+            problem = asked.intent == HOWTO and any(echoes[i] for i in second)
             if size <= MAX_ANSWER_CHARS and not problem:
                 chosen = sorted({*chosen, *second})
         return Choice(tuple(chosen), ids[k], float(scores[k]))
