@@ -56,9 +56,10 @@ def register(app: App, deps: Deps) -> None:
         question = question_from_message(text, bot_user_id)
         if not (looks_like_question(question) or refers_back(question)):
             return  # chat: "thanks!", "+1", an emoji
-        if deps.memory.thread(str(event.get("channel")), thread_ts) is None:
+        record = deps.memory.thread(str(event.get("channel")), thread_ts)
+        if record is None:
             return  # not a thread the bot answered
-        answer_message(deps, client, event, bot_user_id, source="follow_up")
+        answer_message(deps, client, event, bot_user_id, source="follow_up", record=record)
 
     app.event("app_mention")(ack=ack_now, lazy=[on_mention])
     app.event("message")(ack=ack_now, lazy=[on_message])
@@ -86,6 +87,7 @@ def answer_message(
     bot_user_id: str | None,
     *,
     source: str,
+    record: ThreadRecord | None = None,  # the thread, when the caller has just read it
 ) -> None:
     """parse → search → format → reply, for one message, once."""
     started = time.perf_counter()
@@ -101,7 +103,8 @@ def answer_message(
     # answer in place. A DM's own messages are one conversation too.
     thread_ts = event.get("thread_ts") or (None if in_dm else ts)
     conversation = thread_ts or "dm"
-    record = deps.memory.thread(channel, conversation) or ThreadRecord()
+    if record is None:  # one read of the store per message (Postgres: a round trip)
+        record = deps.memory.thread(channel, conversation) or ThreadRecord()
 
     text = question_from_message(event.get("text") or "", bot_user_id)
     try:
