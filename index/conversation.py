@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from .answer import render
 from .domain import PATH_SEP, Answer, AnswerPart, Block, Citation, Section
+from .names import PAREN, compact
 
 MAX_TURNS = 8  # kept per thread; older turns are not referred back to
 MAX_SHOWN = 300  # (section, block) pairs remembered as shown, per thread
@@ -127,7 +128,6 @@ _ASK_LEAD = re.compile(
 _TRAILING_ASK = re.compile(r"\s+(?:do|mean|stand\s+for|for|used\s+for)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STATUS = re.compile(r"^\s*\(?(?:date|update(?:d)?\s+on|status)\b", re.IGNORECASE)
-_PAREN = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -581,7 +581,7 @@ def _about(engine: ThreadEngine, answer: Answer, thing: str) -> bool:
     section = engine.section(answer.citations[0].section_id) if answer.citations else None
     if section is None:
         return False
-    if _compact(thing) in _compact(" ".join(section.path)):
+    if compact(thing) in compact(" ".join(section.path)):
         return True
     text = " ".join(b.text for b in section.blocks).lower()
     return all(w in text for w in _WORD.findall(thing.lower()))
@@ -612,16 +612,16 @@ def _root(engine: ThreadEngine, section: Section) -> tuple[str, ...]:
 
 def _scope_name(engine: ThreadEngine, section: Section) -> str:
     name = _root(engine, section)[-1]
-    return " ".join(_PAREN.sub(" ", name).split()) or name
+    return " ".join(PAREN.sub(" ", name).split()) or name
 
 
 def _as_written(question: str, name: str) -> str:
     """`name` as `question` writes it ("KEDA", "k-rail"), or ""."""
-    key = _compact(name)
+    key = compact(name)
     words = list(_WORD.finditer(question))
     for n in range(1, min(NAME_WORDS + 2, len(words)) + 1):
         for k in range(len(words) - n + 1):
-            if _compact(" ".join(w.group() for w in words[k : k + n])) == key:
+            if compact(" ".join(w.group() for w in words[k : k + n])) == key:
                 return question[words[k].start() : words[k + n - 1].end()]
     return ""
 
@@ -640,10 +640,6 @@ def _asked_about(question: str) -> str:
     if not words or len(words) > PHRASE_WORDS or words[0].lower() in _NOT_A_THING:
         return ""
     return rest
-
-
-def _compact(text: str) -> str:
-    return "".join(_WORD.findall(text.lower()))
 
 
 def _shown_blocks(section: Section, parts: Sequence[AnswerPart]) -> list[int]:

@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 from .domain import Section
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_PAREN = re.compile(r"\([^)]*\)")
+PAREN = re.compile(r"\([^)]*\)")  # a parenthesis in a name or heading: "(deprecated)"
 _PART_SPLIT = re.compile(r"\s+(?:vs\.?|versus|and|or|&)\s+|[,/;]+", re.IGNORECASE)
 _PREFIXES = {"k8s", "kube", "kubernetes"}
 _SUFFIXES = {"cni"}
@@ -47,7 +47,7 @@ def compact(text: str) -> str:
 
 def name_parts(title: str) -> list[str]:
     """The names a heading holds, as lower-case token strings."""
-    title = _PAREN.sub(" ", title).strip().lower()
+    title = PAREN.sub(" ", title).strip().lower()
     parts = []
     for piece in _PART_SPLIT.split(title):
         tokens = _TOKEN.findall(piece)
