@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .catalog import build_catalog
 from .config import IndexConfig
-from .corpus import NOTE_SUFFIXES, SKIP_DIRS
+from .corpus import note_paths
 from .domain import Category, IndexCorrupt
 from .store import (
     Manifest,
@@ -52,19 +52,12 @@ def _unchanged_since(root: Path, manifest: Manifest) -> bool:
     of them modified after it (the walk of `corpus.read_corpus`, statting)."""
     known = set(manifest.files) | {s.split(":", 1)[0] for s in manifest.skipped}
     seen = 0
-    real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(real_root, followlinks=False):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS]
-        for name in filenames:
-            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
-                continue
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, real_root).replace(os.sep, "/")
-            try:
-                changed = os.stat(full).st_mtime >= manifest.built_at
-            except OSError:
-                return False
-            if rel not in known or changed:
-                return False
-            seen += 1
+    for path, rel in note_paths(root.resolve()):
+        try:
+            changed = os.stat(path).st_mtime >= manifest.built_at
+        except OSError:
+            return False
+        if rel not in known or changed:
+            return False
+        seen += 1
     return seen == len(known)

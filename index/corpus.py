@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,23 +56,28 @@ def check_root(root: Path) -> Path:
     return root.resolve()
 
 
-def read_corpus(root: Path, *, allow_empty: bool = False) -> Corpus:
-    real_root = check_root(root)
-    files: list[NoteFile] = []
-    skipped: list[str] = []
+def note_paths(real_root: Path) -> Iterator[tuple[Path, str]]:
+    """Every note file under `real_root` (resolved) and its path relative to
+    it, in a deterministic order; hidden folders (.git) and files pruned."""
     for dirpath, dirnames, filenames in os.walk(real_root, followlinks=False):
-        # Sorted, in place: deterministic order; hidden folders (.git) pruned.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
             path = Path(dirpath) / name
-            rel = path.relative_to(real_root).as_posix()
-            note, reason = _read_note(path, rel, real_root)
-            if note is not None:
-                files.append(note)
-            else:
-                skipped.append(f"{rel}: {reason}")  # the build warns of them
+            yield path, path.relative_to(real_root).as_posix()
+
+
+def read_corpus(root: Path, *, allow_empty: bool = False) -> Corpus:
+    real_root = check_root(root)
+    files: list[NoteFile] = []
+    skipped: list[str] = []
+    for path, rel in note_paths(real_root):
+        note, reason = _read_note(path, rel, real_root)
+        if note is not None:
+            files.append(note)
+        else:
+            skipped.append(f"{rel}: {reason}")  # the build warns of them
     if not files and not allow_empty:
         raise CorpusEmpty(f"no readable Markdown notes (*.md) under {root}")
     files.sort(key=lambda f: f.rel)
