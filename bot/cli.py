@@ -350,18 +350,16 @@ def format_answer(answer: Answer) -> str:
 
 def answer_body(answer: Answer) -> str:
     """The answer as a terminal shows it: snippets fenced as code."""
+    from index.answer import paragraphs
+
     if not answer.parts:
         return answer.text
     out: list[str] = []
-    for p in answer.parts:
+    for p in paragraphs(answer.parts):
         if p.kind == "code":
             out += ["```", p.text, "```"]
-        elif p.kind == "item":
-            out.append(f"- {p.text}")
-        elif out and not out[-1].endswith((":", "```")) and not out[-1].startswith("- "):
-            out[-1] += f" {p.text}"
         else:
-            out.append(p.text)
+            out.append(f"- {p.text}" if p.kind == "item" else p.text)
     return "\n".join(out)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -486,6 +487,19 @@ def _within_budget(parts: tuple[AnswerPart, ...]) -> tuple[AnswerPart, ...]:
         out.append(p)
         size += len(p.text)
     return tuple(out)
+
+
+def paragraphs(parts: Sequence[AnswerPart]) -> list[AnswerPart]:
+    """The parts as they read: sentences run on into one paragraph (not past
+    one ending in ':'), list items and snippets stay on their own. How the
+    terminal and Slack lay out an answer."""
+    out: list[AnswerPart] = []
+    for p in parts:
+        if p.kind == "text" and out and out[-1].kind == "text" and not out[-1].text.endswith(":"):
+            out[-1] = AnswerPart("text", f"{out[-1].text} {p.text}")
+        else:
+            out.append(p)
+    return out
 
 
 def render(parts: tuple[AnswerPart, ...] | list[AnswerPart]) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.answer import paragraphs
 from index.catalog import path_id, plain_name
 from index.domain import PATH_SEP, Answer, Category, Citation, Project, Section
 from index.freshness import noted, stale_message
@@ -182,16 +183,12 @@ def answer_body(answer: Answer) -> list[Block]:
         blocks.extend(section(t) for t in chunks(prose))
         prose.clear()
 
-    for part in answer.parts:
+    for part in paragraphs(answer.parts):
         if part.kind == "code":
             flush()
             blocks.append(section(code_block(clip(escape(part.text), CODE_MAX))))
-        elif part.kind == "item":
-            prose.append(f"• {escape(part.text)}")
-        elif prose and not prose[-1].endswith(":") and not prose[-1].startswith("• "):
-            prose[-1] += f" {escape(part.text)}"
         else:
-            prose.append(escape(part.text))
+            prose.append(("• " if part.kind == "item" else "") + escape(part.text))
     flush()
     return blocks[:ANSWER_BLOCKS_MAX]
 
