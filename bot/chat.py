@@ -17,21 +17,18 @@ if TYPE_CHECKING:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from index.conversation import Thread, converse
 
-    from .cli import _lines, open_engine
+    from .cli import each_line, open_engine
 
     engine = open_engine(settings)
-    if sys.stdin.isatty():
-        print("A question, then follow-ups, a line each (Ctrl-D to end).", file=sys.stderr)
     thread = Thread()
-    first = True
-    for line in _lines(sys.stdin):
+
+    def turn(line: str) -> None:
+        nonlocal thread
         reply = converse(engine, thread, line, settings.top_k, use_context=not args.no_context)
         thread = reply.thread
-        if not args.json and not first:
-            print()
         print_reply(reply, args.json, sys.stdout)
-        sys.stdout.flush()
-        first = False
+
+    each_line("A question, then follow-ups, a line each (Ctrl-D to end).", args.json, turn)
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -302,23 +302,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if question:
         _print_answer(engine.ask(question, top_k), args.json, sys.stdout)
         return 0
-    if sys.stdin.isatty():
-        print("Type a question per line (Ctrl-D to end).", file=sys.stderr)
-    first = True
-    for line in _lines(sys.stdin):
-        if not args.json and not first:
-            print()
-        _print_answer(engine.ask(line, top_k), args.json, sys.stdout)
-        sys.stdout.flush()
-        first = False
+    each_line(
+        "Type a question per line (Ctrl-D to end).",
+        args.json,
+        lambda line: _print_answer(engine.ask(line, top_k), args.json, sys.stdout),
+    )
     return 0
 
 
-def _lines(stream: TextIO) -> Iterator[str]:
-    for raw in stream:
+def each_line(hint: str, as_json: bool, answer: Callable[[str], None]) -> None:
+    """`answer` each non-blank line of standard input as it comes (a blank
+    line between answers in text), saying `hint` first on a terminal."""
+    if sys.stdin.isatty():
+        print(hint, file=sys.stderr)
+    first = True
+    for raw in sys.stdin:
         line = raw.strip()
-        if line:
-            yield line
+        if not line:
+            continue
+        if not as_json and not first:
+            print()
+        answer(line)
+        sys.stdout.flush()
+        first = False
 
 
 def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
