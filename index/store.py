@@ -47,6 +47,7 @@ from .domain import (
     IndexReadOnly,
     Section,
 )
+from .writer import JsonlWriter
 
 log = logging.getLogger(__name__)
 
@@ -294,9 +295,12 @@ def verify_files(version_dir: Path, manifest: Manifest) -> None:
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    out = JsonlWriter(path)
+    try:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(row)
+    finally:
+        out.close()
 
 
 def section_json(s: Section) -> dict[str, Any]:

@@ -26,7 +26,7 @@ ROWS_PER_READ = 4096  # vectors read at a time when the FAISS index is filled fr
 
 
 class JsonlWriter:
-    """One JSON object a line, as `store._write_jsonl` writes them."""
+    """One JSON object a line: the index's JSONL files (sections, passages, units)."""
 
     def __init__(self, path: Path) -> None:
         self._f = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
