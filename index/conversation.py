@@ -295,8 +295,7 @@ class Reply:
 class ThreadEngine(Protocol):
     """What a conversation needs of `index.engine.Engine`."""
 
-    @property
-    def sections(self) -> tuple[Section, ...]: ...
+    def note_sections(self, source: str) -> tuple[Section, ...]: ...
 
     def ask_scored(self, question: str, top_k: int = 3) -> tuple[Answer, float]: ...
 
@@ -592,10 +591,7 @@ def _scope(engine: ThreadEngine, section: Section) -> list[Section]:
     lists projects under categories (k8s-projects › Security › sealed-secrets),
     else its note; in the order of the note."""
     root = _root(engine, section)
-    return sorted(
-        (s for s in engine.sections if s.source == section.source and s.path[: len(root)] == root),
-        key=lambda s: s.start_line,
-    )
+    return [s for s in engine.note_sections(section.source) if s.path[: len(root)] == root]
 
 
 def _root(engine: ThreadEngine, section: Section) -> tuple[str, ...]:
@@ -604,7 +600,7 @@ def _root(engine: ThreadEngine, section: Section) -> tuple[str, ...]:
     sealed-secrets), else its note."""
     path = section.path
     if len(path) >= 3 and any(
-        s.level == 1 and s.source == section.source and s.path == path[:2] for s in engine.sections
+        s.level == 1 and s.path == path[:2] for s in engine.note_sections(section.source)
     ):
         return path[:3]
     return path[:1]

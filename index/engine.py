@@ -105,6 +105,10 @@ class Engine:
     def sections(self) -> tuple[Section, ...]:
         return self._snapshot.loaded.sections
 
+    def note_sections(self, source: str) -> tuple[Section, ...]:
+        """The sections of one note, in its order."""
+        return self._snapshot.loaded.by_note.get(source, ())
+
     def reload_if_changed(self) -> bool:
         """Switch to a newer index version if a build has published one.
 

@@ -113,9 +113,14 @@ class LoadedIndex:
     dense: Any  # faiss.Index
     bm25: Any  # bm25s.BM25
     section_by_id: dict[str, Section] = field(default_factory=dict)
+    by_note: dict[str, tuple[Section, ...]] = field(default_factory=dict)  # in the note's order
 
     def __post_init__(self) -> None:
         self.section_by_id = {s.id: s for s in self.sections}
+        notes: dict[str, list[Section]] = {}
+        for s in self.sections:
+            notes.setdefault(s.source, []).append(s)
+        self.by_note = {n: tuple(sorted(ss, key=lambda s: s.start_line)) for n, ss in notes.items()}
 
 
 # --------------------------------------------------------------------------- versions

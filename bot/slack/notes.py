@@ -16,8 +16,7 @@ class NotesEngine(IndexInfo, Protocol):
     """`index.engine.Engine` as the bot uses it; also what a thread's
     conversation needs (index.conversation.ThreadEngine)."""
 
-    @property
-    def sections(self) -> tuple[Section, ...]: ...
+    def note_sections(self, source: str) -> tuple[Section, ...]: ...
 
     def ask(self, question: str, top_k: int = 3) -> Answer: ...
 

@@ -195,6 +195,11 @@ class FakeEngine:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
+    def note_sections(self, source: str) -> tuple[Section, ...]:
+        return tuple(
+            sorted((s for s in self.sections if s.source == source), key=lambda s: s.start_line)
+        )
+
     def reload_if_changed(self) -> bool:
         self.reload_checks += 1
         return False
