@@ -7,9 +7,11 @@ collections, and say how well they carry over to a collection left out.
 Ranking: a listwise logistic model (softmax over a question's candidate
 sections; the acceptable sections are the target). Abstention: a logistic
 regression of "the notes answer this" on the best section's evidence, its
-threshold set where covered and out-of-scope questions are told apart best
-(balanced accuracy). Both with a little L2, so that few questions cannot pull
-a weight far. Collections absent from this machine are left out (and said).
+threshold the cut of least cost (a covered question declined costing twice
+an out-of-scope one answered). In both, each collection weighs the same,
+whatever its number of questions, and so do covered and out-of-scope ones
+within it; both with a little L2, so that few questions cannot pull a
+weight far. Collections absent from this machine are left out (and said).
 """
 
 from __future__ import annotations
@@ -53,17 +55,26 @@ COLLECTIONS = (
         ROOT / "corpus",
         # holdout.jsonl was the first version's held-out set; it tunes now, and
         # holdout-2026-11/ is held out instead (never fitted on).
-        (SHARED / "eval" / "dev.jsonl", TUNE / "tune.jsonl", TUNE / "holdout.jsonl"),
+        (
+            SHARED / "eval" / "dev.jsonl",
+            TUNE / "tune.jsonl",
+            TUNE / "holdout.jsonl",
+            TUNE / "need-tune.jsonl",
+        ),
     ),
     Collection(
         "til",
         SHARED / "corpora" / "til",
-        (SHARED / "eval" / "til-dev.jsonl", TUNE / "til-tune.jsonl"),
+        (SHARED / "eval" / "til-dev.jsonl", TUNE / "til-tune.jsonl", TUNE / "til-need.jsonl"),
     ),
     Collection(
         "system-design",
         SHARED / "corpora" / "system-design",
-        (SHARED / "eval" / "system-design-dev.jsonl", TUNE / "system-design-tune.jsonl"),
+        (
+            SHARED / "eval" / "system-design-dev.jsonl",
+            TUNE / "system-design-tune.jsonl",
+            TUNE / "system-design-need.jsonl",
+        ),
     ),
 )
 
@@ -144,27 +155,51 @@ def _unit_data(engine: Engine, sample: Sample, section: int, query: Query, enc: 
     sample.unit_ok = np.asarray(ok, dtype=bool)
 
 
+def without(samples: list[Sample], signals: set[str]) -> list[Sample]:
+    """The samples with these signals zeroed: a zero column gets no weight."""
+    if not signals:
+        return samples
+    rank = [j for j, f in enumerate(RANK_FEATURES) if f in signals]
+    found = [j for j, f in enumerate(FOUND_FEATURES) if f in signals]
+    unit = [j for j, f in enumerate(UNIT_FEATURES) if f in signals]
+    for s in samples:
+        s.features = s.features.copy()
+        s.features[:, rank] = 0.0
+        s.found_x = [x.copy() for x in s.found_x]
+        for x in s.found_x:
+            x[found] = 0.0
+        if s.unit_x is not None:
+            s.unit_x = s.unit_x.copy()
+            s.unit_x[:, unit] = 0.0
+    return samples
+
+
 # --------------------------------------------------------------------------- ranking
 
 
-def fit_softmax(data: list[tuple[np.ndarray, np.ndarray]], w0: np.ndarray, l2: float) -> np.ndarray:
+def fit_softmax(
+    data: list[tuple[np.ndarray, np.ndarray]],
+    w0: np.ndarray,
+    l2: float,
+    weight: np.ndarray | None = None,
+) -> np.ndarray:
     """Weights that put the target rows first: softmax cross-entropy over each
-    list of rows, the targets' probabilities summed."""
+    list of rows, the targets' probabilities summed (each list weighted)."""
     dim = len(w0)
+    qw = np.full(len(data), 1.0 / max(len(data), 1)) if weight is None else weight / weight.sum()
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = 0.0, np.zeros(dim)
-        for x, pos in data:
+        for (x, pos), k in zip(data, qw, strict=True):
             z = x @ w
             z = z - z.max()
             p = np.exp(z)
             p /= p.sum()
             ppos = p[pos].sum()
-            total -= np.log(max(ppos, 1e-12))
+            total -= k * np.log(max(ppos, 1e-12))
             # d(-log sum_pos p)/dw = E_p[x] - E_{p|pos}[x]
-            grad += p @ x - (p[pos] @ x[pos]) / max(ppos, 1e-12)
-        n = max(len(data), 1)
-        return total / n + l2 * float(w @ w), grad / n + 2 * l2 * w
+            grad += k * (p @ x - (p[pos] @ x[pos]) / max(ppos, 1e-12))
+        return total + l2 * float(w @ w), grad + 2 * l2 * w
 
     return np.asarray(minimize(loss, w0, jac=True, method="L-BFGS-B").x)
 
@@ -188,10 +223,11 @@ def unit_figures(samples: Sequence[Sample], w: np.ndarray) -> tuple[int, int]:
 
 
 def fit_rank(samples: Sequence[Sample]) -> np.ndarray:
-    data = [(s.features, s.positive) for s in samples if s.question.found and s.positive.any()]
+    kept = [s for s in samples if s.question.found and s.positive.any()]
     w0 = np.zeros(len(RANK_FEATURES))
     w0[RANK_FEATURES.index("dense")] = 1.0
-    return fit_softmax(data, w0, L2_RANK)
+    data = [(s.features, s.positive) for s in kept]
+    return fit_softmax(data, w0, L2_RANK, balanced_weights(kept))
 
 
 def ranked(sample: Sample, w: np.ndarray) -> np.ndarray:
@@ -202,10 +238,10 @@ def ranked(sample: Sample, w: np.ndarray) -> np.ndarray:
 
 
 def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray, float, float]:
-    x = np.asarray([s.found_x[ranked(s, w_rank)[0]] for s in samples if len(s.found_x)])
-    y = np.asarray([s.question.found for s in samples if len(s.found_x)], dtype=float)
-    # Each class weighs the same in all: there are fewer out-of-scope questions.
-    cw = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+    kept = [s for s in samples if len(s.found_x)]
+    x = np.asarray([s.found_x[ranked(s, w_rank)[0]] for s in kept])
+    y = np.asarray([s.question.found for s in kept], dtype=float)
+    cw = balanced_weights(kept)
     dim = x.shape[1]
 
     def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
@@ -222,8 +258,21 @@ def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray
     res = minimize(loss, np.zeros(dim + 1), jac=True, method="L-BFGS-B")
     w, b = res.x[:dim], float(res.x[dim])
     p = 1 / (1 + np.exp(-(x @ w + b)))
-    threshold = best_threshold(p, y)
+    threshold = best_threshold(p, y, cw)
     return w, b, threshold
+
+
+def balanced_weights(samples: Sequence[Sample]) -> np.ndarray:
+    """Each collection weighs the same, and within it covered and out-of-scope
+    questions weigh the same: one collection with many questions of one kind
+    must not set the settings for all."""
+    groups: dict[tuple[str, bool], int] = {}
+    for s in samples:
+        key = (s.collection, s.question.found)
+        groups[key] = groups.get(key, 0) + 1
+    return np.asarray(
+        [1.0 / (len(groups) * groups[(s.collection, s.question.found)]) for s in samples]
+    )
 
 
 # A covered question declined costs twice an out-of-scope one answered: an
@@ -232,14 +281,16 @@ def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray
 DECLINE_COST = 2.0
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The cut with the least cost (rates, so that each class counts by its
-    share, not its size); between equally good cuts, the middle of the gap."""
+def best_threshold(p: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> float:
+    """The cut with the least cost (weighted rates, so that each class counts
+    by its share, not its size); between equally good cuts, the middle of the gap."""
     cuts = np.unique(np.concatenate(([0.0, 1.0], p)))
+    w = np.ones_like(p) if weight is None else weight
+    pos, neg = max(float(w[y == 1].sum()), 1e-12), max(float(w[y == 0].sum()), 1e-12)
     scores = []
     for t in cuts:
-        tpr = ((p >= t) & (y == 1)).sum() / max((y == 1).sum(), 1)
-        tnr = ((p < t) & (y == 0)).sum() / max((y == 0).sum(), 1)
+        tpr = float(w[(p >= t) & (y == 1)].sum()) / pos
+        tnr = float(w[(p < t) & (y == 0)].sum()) / neg
         scores.append(DECLINE_COST * tpr + tnr)
     best = max(scores)
     i = scores.index(best)
@@ -311,14 +362,15 @@ Do not edit by hand; change the signals or the questions and fit again.
 """
 
 # Section ranking: a linear score of index/search.py's RANK_FEATURES, fitted
-# as a softmax over each question's candidates (acceptable sections = target).
+# as a softmax over each question's candidates (acceptable sections = target),
+# each collection weighing the same.
 RANK = {{
 {rank}
 }}
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
 # (the cut of least cost, a covered question declined costing twice an
-# out-of-scope one answered).
+# out-of-scope one answered), each collection and class weighing the same.
 FOUND = {{
 {found}
 }}
@@ -336,8 +388,18 @@ UNIT = {{
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="rewrite index/weights.py")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SIGNAL",
+        help="fit as if this signal were not there (to see what it adds); repeatable",
+    )
     args = parser.parse_args(argv)
-    samples = gather(COLLECTIONS)
+    unknown = set(args.without) - set(RANK_FEATURES) - set(FOUND_FEATURES) - set(UNIT_FEATURES)
+    if unknown:
+        parser.error(f"no such signal: {', '.join(sorted(unknown))}")
+    samples = without(gather(COLLECTIONS), set(args.without))
     names = sorted({s.collection for s in samples})
     print("cross-validation (fitted without the collection, scored on it):")
     for name in names:

@@ -1,0 +1,44 @@
+"""bench/fit.py: every collection weighs the same in the fitted settings,
+however many questions it brings (hand-made samples, no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.fit import Sample, balanced_weights, best_threshold, fit_softmax
+from index.evaluate import Question
+
+
+def sample(collection: str, found: bool) -> Sample:
+    q = Question(id="x", question="?", expect=("a",) if found else (), found=found)
+    return Sample(collection, q, np.zeros((1, 1)), np.ones(1, bool), [np.zeros(1)])
+
+
+def test_each_collection_and_class_weighs_the_same() -> None:
+    samples = [sample("big", True)] * 90 + [sample("big", False)] * 10
+    samples += [sample("small", True)] * 6 + [sample("small", False)] * 2
+    w = balanced_weights(samples)
+    assert np.isclose(w.sum(), 1.0)
+    assert np.isclose(w[:90].sum(), w[100:106].sum())  # covered, big vs small
+    assert np.isclose(w[90:100].sum(), w[106:].sum())  # out of scope, big vs small
+
+
+def test_the_threshold_follows_the_weights_not_the_head_count() -> None:
+    # Many covered questions at 0.4 (one collection), a few out-of-scope
+    # at 0.4 and covered at 0.9 (another): counted by heads the cut keeps 0.4
+    # answered; with the second collection weighing as much, it declines it.
+    p = np.asarray([0.4] * 20 + [0.4] * 5 + [0.9] * 5)
+    y = np.asarray([1] * 20 + [0] * 5 + [1] * 5)
+    assert best_threshold(p, y) <= 0.4
+    weight = np.asarray([0.01] * 20 + [0.3] * 5 + [0.3] * 5)
+    assert 0.4 < best_threshold(p, y, weight) <= 0.9
+
+
+def test_a_list_of_no_weight_does_not_move_the_ranking() -> None:
+    # Two lists that want opposite signs of the one weight.
+    up = (np.asarray([[1.0], [0.0]]), np.asarray([True, False]))
+    down = (np.asarray([[1.0], [0.0]]), np.asarray([False, True]))
+    w = fit_softmax([up, down], np.zeros(1), 0.01, np.asarray([1.0, 0.0]))
+    assert w[0] > 0.5
+    w = fit_softmax([up, down], np.zeros(1), 0.01, np.asarray([0.0, 1.0]))
+    assert w[0] < -0.5
