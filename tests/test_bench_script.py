@@ -46,6 +46,7 @@ def test_every_default_question_set_ships_with_the_project(bench: ModuleType) ->
         "dev.jsonl",
         "tune.jsonl",
         "holdout.jsonl",
+        "need-tune.jsonl",
         "need.jsonl",
         "shipped-need.jsonl",
     ]
