@@ -1,56 +1,57 @@
 """Every fitted number of retrieval, abstention and answer extraction, in one place.
 
 Written by `scripts/fit` (bench/fit.py) on 2026-11-29, from the
-tuning questions of shipped (150), system-design (58), til (82) questions.
+tuning questions of shipped (230), system-design (98), til (134) questions.
 Do not edit by hand; change the signals or the questions and fit again.
 """
 
 # Section ranking: a linear score of index/search.py's RANK_FEATURES, fitted
-# as a softmax over each question's candidates (acceptable sections = target).
+# as a softmax over each question's candidates (acceptable sections = target),
+# each collection weighing the same.
 RANK = {
-    "dense": 3.233,
-    "sentence": 3.208,
-    "sentences": 2.970,
-    "heading": 2.741,
-    "lexical": 3.410,
-    "title": 1.538,
-    "coverage": 2.492,
-    "name": 2.512,
-    "deprecated": -0.097,
-    "reference": -0.817,
-    "size": -0.657,
+    "dense": 3.682,
+    "sentence": 3.703,
+    "sentences": 3.628,
+    "heading": 3.002,
+    "lexical": 3.581,
+    "title": 1.345,
+    "coverage": 2.094,
+    "name": 2.213,
+    "deprecated": -0.396,
+    "reference": -0.836,
+    "size": -0.888,
 }
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
 # (the cut of least cost, a covered question declined costing twice an
-# out-of-scope one answered).
+# out-of-scope one answered), each collection and class weighing the same.
 FOUND = {
-    "sentence": 1.039,
-    "residual": 5.854,
-    "title": -3.284,
-    "coverage": 4.437,
-    "name": 4.915,
-    "unknown": -2.138,
-    "absent": -1.593,
-    "standout": 4.477,
+    "sentence": 1.155,
+    "residual": 8.415,
+    "title": -3.307,
+    "coverage": 4.124,
+    "name": 2.092,
+    "unknown": -0.396,
+    "absent": -4.314,
+    "standout": 3.929,
 }
-FOUND_BIAS = -5.530
-FOUND_THRESHOLD = 0.265
+FOUND_BIAS = -5.733
+FOUND_THRESHOLD = 0.384
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
 UNIT = {
-    "sim": 1.122,
-    "lead": 1.640,
-    "share": 3.238,
-    "code": -0.250,
-    "howto_code": 2.948,
-    "howto_inline": 0.846,
-    "opening": 1.268,
-    "position": 1.389,
-    "position_other": -0.109,
-    "announces": -0.445,
-    "continued": -0.265,
-    "need": 0.973,
-    "echo": -1.315,
+    "sim": 1.252,
+    "lead": 1.976,
+    "share": 2.497,
+    "code": 0.496,
+    "howto_code": 2.113,
+    "howto_inline": 0.810,
+    "opening": 0.725,
+    "position": 0.559,
+    "position_other": -0.135,
+    "announces": -0.156,
+    "continued": -0.926,
+    "need": 1.148,
+    "echo": -1.069,
 }
