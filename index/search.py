@@ -205,7 +205,7 @@ class Searcher:
             corrections=tuple(corrections),
             name_scores=name_scores,
             weighted=weighted,
-            absent=sum(w for t, w in weighted if t not in self.idf and not everyday(t)),
+            absent=sum(w for t, w in weighted if t in self._absent(text)),
         )
 
     # ------------------------------------------------------------------ searching
@@ -375,6 +375,17 @@ class Searcher:
         if not known:
             return None
         return np.asarray(self.loaded.bm25.get_scores(known), dtype=np.float32)
+
+    def _absent(self, text: str) -> set[str]:
+        """Stems of the question's words that the notes never use and that
+        are not everyday English as written ("idle" is, though its stem "idl"
+        is not a word)."""
+        out: set[str] = set()
+        for w in words(text):
+            t = stem(w)
+            if t not in self.idf and not everyday(w):
+                out.add(t)
+        return out
 
     def unknown_names(self, question: str) -> list[str]:
         """Words of the question that look like names of things the notes

@@ -181,3 +181,16 @@ def test_query_vectors_match_sentence_transformers(model_cache):
     batch, spans = real_embedder.embed_passages(texts, [[(0, len(t))] for t in texts])
     assert np.min(np.sum(ref * batch, axis=1)) > 0.9999  # padded batches too
     assert all(np.isclose(np.linalg.norm(s[0]), 1.0, atol=1e-4) for s in spans)
+
+
+def test_everyday_words_the_notes_never_use_do_not_count_against_a_question(engine):
+    # "idle" and "night" are not in the shipped notes, and their stems
+    # ("idl", "night") are not both English words: a need asked in plain
+    # words is not a question about something the notes lack...
+    searcher = engine._snapshot.searcher
+    plain = searcher.read("our nodes sit idle at night, can the cluster shrink by itself?")
+    assert plain.absent == 0.0
+    # ...while a name the notes never mention does count.
+    named = searcher.read("how do I set up linkerd?")
+    assert named.absent == dict(named.weighted)["linkerd"] > 0
+    assert "linkerd" in named.unknown
