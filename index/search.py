@@ -196,6 +196,7 @@ class Searcher:
         qterms += tuple(c for c in compounds(text) if c in self.idf and c not in qterms)
         name_scores, named_words = self.names.match(text)
         weighted = self._weighted(qterms)
+        absent = self._absent(text)
         return Query(
             text=question,
             search_text=text,
@@ -205,7 +206,7 @@ class Searcher:
             corrections=tuple(corrections),
             name_scores=name_scores,
             weighted=weighted,
-            absent=sum(w for t, w in weighted if t in self._absent(text)),
+            absent=sum(w for t, w in weighted if t in absent),
         )
 
     # ------------------------------------------------------------------ searching
