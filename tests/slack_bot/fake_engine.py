@@ -124,8 +124,9 @@ class EngineBroken(RuntimeError):
 
 
 class FakeEngine:
-    def __init__(self, delay_s: float = 0.0) -> None:
+    def __init__(self, delay_s: float = 0.0, gate: threading.Event | None = None) -> None:
         self.delay_s = delay_s
+        self.gate = gate  # questions wait for it to open (a search that takes its time)
         self.broken = False
         self.version = "v-test-1"
         self.built_at = time.time() - 120
@@ -141,6 +142,8 @@ class FakeEngine:
             self.asked[question] += 1
         if self.broken:
             raise EngineBroken("index file truncated")
+        if self.gate is not None:
+            self.gate.wait()
         if self.delay_s:
             time.sleep(self.delay_s)
         q = question.lower()
