@@ -64,6 +64,10 @@ UNIT_FEATURES = (
     "continued",  # a snippet right after another one (often its output)
     "need",  # cosine of the unit and the question's last sentence (what it asks for)
     "echo",  # the unit repeats code or a quote of the question: the problem, not the fix
+    # Share of a snippet's lines that are what a command printed, not what to
+    # type: after a prompt ("$ kubectl get pods"), the lines without one; or a
+    # table ("NAME   READY   STATUS"). A listing shows the tool ran, not what it does.
+    "output",
 )
 _ECHO = UNIT_FEATURES.index("echo")
 
@@ -79,6 +83,8 @@ _REPLACE_CUE = re.compile(
     r"deprecated|in favou?r of|replaced|superseded|renamed|moved to", re.IGNORECASE
 )
 _INLINE_CODE = re.compile(r"`[^`]+`")
+_PROMPT = re.compile(r"^\s*(?:[$%>❯#]|\w+(?:@[\w.-]+)?[:~\w/-]*[$#>])\s")
+_COLUMNS = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S|[│┃┌└├─]")
 _SKIP_KINDS = ("link", "figure")
 
 
@@ -142,7 +148,10 @@ class Extractor:
         for i, u in enumerate(loaded.units):
             self.by_section[u.section_id].append(i)
         self.unit_terms = [frozenset(terms(u.text)) for u in loaded.units]
-        self.weights = np.asarray([weights.UNIT[f] for f in UNIT_FEATURES], dtype=np.float32)
+        # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
+        self.weights = np.asarray(
+            [weights.UNIT.get(f, 0.0) for f in UNIT_FEATURES], dtype=np.float32
+        )
 
     # ------------------------------------------------------------------ scoring
 
@@ -181,6 +190,7 @@ class Extractor:
             x[k, 10] = code and k > 0 and units[ids[k - 1]].kind == "code"
             x[k, 11] = needs[k]
             x[k, 12] = self._echoes(i, asked)
+            x[k, 13] = output_share(u.text) if code else 0.0
         return x
 
     def choose(self, section: Section, asked: Asked) -> Choice | None:
@@ -353,6 +363,17 @@ class Extractor:
         if _LABEL.match(text) or _URL_ONLY.match(text) or _STATUS.match(text):
             return False
         return len(text.split()) >= 3
+
+
+def output_share(snippet: str) -> float:
+    """The share of a snippet's lines that are output rather than input."""
+    lines = [ln for ln in snippet.splitlines() if ln.strip()]
+    if not lines:
+        return 0.0
+    prompted = [bool(_PROMPT.match(ln)) for ln in lines]
+    if any(prompted):
+        return sum(not p for p in prompted) / len(lines)
+    return sum(bool(_COLUMNS.search(ln)) for ln in lines) / len(lines)
 
 
 def compose_answer(

@@ -104,3 +104,21 @@ def test_sentences_are_found_back_in_the_text_as_pysbd_finds_them():
     finally:
         sentences._local.seg = None
     assert [s for _, s in ours[0]][:3] == ["Restart it. ", "Restart it.  ", "Restart it.\t"]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "share"),
+    [
+        # after a prompt, the lines without one are what the command printed
+        ("$ kubectl get pods -n x\nNAME   READY   STATUS\nx-1    1/1     Running", 2 / 3),
+        ("mysql> set sql_safe_updates=1;", 0.0),
+        # no prompt: a table is output, commands are not
+        ("NAME      READY   STATUS\nweb-1     1/1     Running", 1.0),
+        ("kops create cluster\nkops update cluster", 0.0),
+        ("git config --global init.defaultBranch main", 0.0),
+    ],
+)
+def test_a_snippet_tells_what_was_printed_from_what_to_type(snippet: str, share: float) -> None:
+    from index.answer import output_share
+
+    assert output_share(snippet) == pytest.approx(share)
