@@ -174,7 +174,7 @@ class Extractor:
             x[k, 0] = sims[k]
             if code:
                 lead = next(
-                    (j for j in range(k - 1, max(-1, k - 3), -1) if units[ids[j]].kind != "code"),
+                    (j for j in range(k - 1, max(-1, k - 3), -1) if units[ids[j]].kind == "text"),
                     None,
                 )
                 x[k, 1] = sims[lead] if lead is not None else 0.0
