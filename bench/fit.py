@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,10 +267,7 @@ def balanced_weights(samples: Sequence[Sample]) -> np.ndarray:
     """Each collection weighs the same, and within it covered and out-of-scope
     questions weigh the same: one collection with many questions of one kind
     must not set the settings for all."""
-    groups: dict[tuple[str, bool], int] = {}
-    for s in samples:
-        key = (s.collection, s.question.found)
-        groups[key] = groups.get(key, 0) + 1
+    groups = Counter((s.collection, s.question.found) for s in samples)
     return np.asarray(
         [1.0 / (len(groups) * groups[(s.collection, s.question.found)]) for s in samples]
     )

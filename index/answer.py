@@ -148,6 +148,11 @@ class Extractor:
         for i, u in enumerate(loaded.units):
             self.by_section[u.section_id].append(i)
         self.unit_terms = [frozenset(terms(u.text)) for u in loaded.units]
+        # A snippet's share of printed output is the snippet's own: read once.
+        self.unit_output = np.asarray(
+            [output_share(u.text) if u.kind == "code" else 0.0 for u in loaded.units],
+            dtype=np.float32,
+        )
         # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
         self.weights = np.asarray(
             [weights.UNIT.get(f, 0.0) for f in UNIT_FEATURES], dtype=np.float32
@@ -190,7 +195,7 @@ class Extractor:
             x[k, 10] = code and k > 0 and units[ids[k - 1]].kind == "code"
             x[k, 11] = needs[k]
             x[k, 12] = self._echoes(i, asked)
-            x[k, 13] = output_share(u.text) if code else 0.0
+            x[k, 13] = self.unit_output[i]
         return x
 
     def choose(self, section: Section, asked: Asked) -> Choice | None:

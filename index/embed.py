@@ -162,12 +162,13 @@ class OnnxEmbedder:
         self._tok.no_padding()
         # Two sessions of the same model, each made on first use. A question
         # runs on every core, the cores left idle while one waits (no
-        # spinning): 5.5 ms for a til question instead of 11 on one thread
-        # here, and two questions at once take no longer than on one thread
-        # each. A build runs one batch per core at once on a session of one
-        # thread per run (runs are thread-safe): 55 passages/s on til here,
-        # against 44 for batches on the question's session; no run waits for
-        # a thread that the OS has lent to another process.
+        # spinning): 5.5-6.5 ms for a til question instead of 11 on one thread
+        # here, for 2-16% less throughput when two questions run at once
+        # (against one thread each, in two measurements). A build runs one
+        # batch per core at once on a session of one thread per run (runs are
+        # thread-safe): 55 passages/s on til here, against 44 for batches on
+        # the question's session; no run waits for a thread that the OS has
+        # lent to another process.
         self._sessions: dict[str, Any] = {}
         self._session_lock = threading.Lock()
         self.workers = _cores()

@@ -381,12 +381,7 @@ class Searcher:
         """Stems of the question's words that the notes never use and that
         are not everyday English as written ("idle" is, though its stem "idl"
         is not a word)."""
-        out: set[str] = set()
-        for w in words(text):
-            t = stem(w)
-            if t not in self.idf and not everyday(w):
-                out.add(t)
-        return out
+        return {stem(w) for w in words(text) if stem(w) not in self.idf and not everyday(w)}
 
     def unknown_names(self, question: str) -> list[str]:
         """Words of the question that look like names of things the notes
