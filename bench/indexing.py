@@ -74,6 +74,7 @@ def run(
                         "files": b["files"],
                         "passages": b["passages"],
                         "embedded": b["embedded"],
+                        "encoder": b.get("encoder", ""),
                         "load_before": b["load_before"],
                         "floor_pps": floor["passages_per_s"],
                         "floor_passages": floor["passages"],
@@ -121,6 +122,8 @@ def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 {
                     "collection": row["collection"],
                     "precision": precision,
+                    # what embedded the passages (fp32: OpenVINO in bf16 where the CPU has it)
+                    "encoder": ", ".join(dict.fromkeys(r.get("encoder", "") for r in runs)),
                     "files": runs[0]["files"],
                     "passages": passages,
                     "rounds": len(runs),

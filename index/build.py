@@ -110,6 +110,7 @@ class _Built:
     changed: int = 0
     removed: int = 0
     cut: list[str] = field(default_factory=list)  # notes over MAX_NOTE_SECTIONS, with why
+    encoder: str = ""  # what embedded the new passages
 
 
 def build_index(
@@ -197,6 +198,7 @@ def build_index(
         version=name,
         unchanged=False,
         skipped=(*corpus.skipped, *built.cut),
+        encoder=built.encoder,
     )
 
 
@@ -476,6 +478,7 @@ def _write_version(
             hvec.write(row, h_old)
             uvec.write(unit_row, u_old)
         built.embedded = _embed_spooled(spool_path, todo, embedder, pvec, hvec, uvec, shown)
+        built.encoder = embedder.batch_runtime
         spool_path.unlink()
         embedder.release()  # the vectors' index takes as much memory as the model did
         t2 = time.perf_counter()
@@ -487,9 +490,9 @@ def _write_version(
     t3 = time.perf_counter()
     log.info(
         "read and cut %d notes (and their words indexed) in %.1f s; embedded %d passages "
-        "in %.1f s (%.0f a second); vectors indexed in %.1f s",
+        "in %.1f s (%.0f a second, %s); vectors indexed in %.1f s",
         len(corpus.files), t1 - t0, built.embedded, t2 - t1,
-        built.embedded / max(t2 - t1, 1e-9), t3 - t2,
+        built.embedded / max(t2 - t1, 1e-9), built.encoder, t3 - t2,
     )  # fmt: skip
     return built
 

@@ -204,13 +204,15 @@ class BuildReport:
     version: str
     unchanged: bool  # nothing changed: the current index was kept as is
     skipped: tuple[str, ...] = ()  # files skipped, with the reason
+    encoder: str = ""  # what embedded them ("OpenVINO 2026.4.1 bf16", "ONNX Runtime fp32")
 
     def summary(self) -> str:
         state = "unchanged" if self.unchanged else f"updated to {self.version}"
+        by = f" ({self.encoder})" if self.embedded and self.encoder else ""
         return (
             f"index {state}: {self.files} files, {self.sections} sections "
             f"(+{self.added} ~{self.changed} -{self.removed}), "
-            f"{self.embedded} passages embedded, {self.seconds:.2f}s"
+            f"{self.embedded} passages embedded{by}, {self.seconds:.2f}s"
         )
 
 

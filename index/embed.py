@@ -17,7 +17,9 @@ Precision: "fp32" (the default) is the model as exported; "int8" is derived
 from it by dynamic quantization (weights per output channel) when it is
 exported, and encodes about twice as fast on a CPU, with answers a little
 off fp32's on one dev set (index/config.py). An index records the precision
-it was built with, and questions are encoded at the same.
+it was built with, and questions are encoded at the same. At fp32, a build's
+batches run on OpenVINO in bfloat16 where the CPU has it (index/bf16.py):
+the fp32 vectors in all but rounding, about twice as fast.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .bf16 import PAD_STEP, Bf16Runner
+from .bf16 import convert as convert_bf16
+from .bf16 import open_runner as open_bf16
 from .config import DEFAULT_MODEL, DEFAULT_PRECISION, PRECISIONS
 from .domain import ModelUnavailable
 
@@ -108,6 +113,11 @@ class Embedder(Protocol):
         """Free what the model holds for batches (a build calls it when done)."""
         ...
 
+    @property
+    def batch_runtime(self) -> str:
+        """What encodes a build's batches (once one has run)."""
+        ...
+
     def common_word(self, word: str) -> bool:
         """Whether the model knows `word` whole (an everyday word), rather
         than in pieces (a product name like "linkerd", "argocd")."""
@@ -161,10 +171,12 @@ class OnnxEmbedder:
         self._tok.enable_truncation(self.max_tokens)
         self._tok.no_padding()
         # Two sessions of the same model, each made on first use. A question
-        # runs on every core, the cores left idle while one waits (no
-        # spinning): 5.5-6.5 ms for a til question instead of 11 on one thread
-        # here, for 2-16% less throughput when two questions run at once
-        # (against one thread each, in two measurements). A build runs one
+        # runs on every core: 5.5-6.5 ms for a til question instead of 11 on
+        # one thread here, for 2-16% less throughput when two questions run at
+        # once (against one thread each, in two measurements). Its threads
+        # spin while they wait for each other: 0.7-0.9 ms less a question
+        # again, the same throughput two at a time, and about 40 ms of one
+        # core spent spinning after each question before they sleep. A build runs one
         # batch per core at once on a session of one thread per run (runs are
         # thread-safe): 55 passages/s on til here, against 44 for batches on
         # the question's session; no run waits for a thread that the OS has
@@ -172,6 +184,11 @@ class OnnxEmbedder:
         self._sessions: dict[str, Any] = {}
         self._session_lock = threading.Lock()
         self.workers = _cores()
+        # A build's batches at fp32 run in bfloat16 where the CPU has it
+        # (index/bf16.py): resolved on the first batch, None when not.
+        self._bf16: Bf16Runner | None = None
+        self._bf16_resolved = False
+        self._bf16_lock = threading.Lock()
 
     @property
     def export_dir(self) -> Path:
@@ -190,7 +207,8 @@ class OnnxEmbedder:
                     opts = ort.SessionOptions()
                     opts.intra_op_num_threads = self.workers if kind == "query" else 1
                     opts.inter_op_num_threads = 1
-                    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                    spin = "1" if kind == "query" else "0"
+                    opts.add_session_config_entry("session.intra_op.allow_spinning", spin)
                     opts.log_severity_level = 3
                     session = ort.InferenceSession(
                         str(self._model_file), opts, providers=["CPUExecutionProvider"]
@@ -204,15 +222,55 @@ class OnnxEmbedder:
         A server keeps its question session."""
         with self._session_lock:
             self._sessions.pop("batch", None)
+        with self._bf16_lock:
+            self._bf16, self._bf16_resolved = None, False
         trim_heap()
+
+    @property
+    def batch_runtime(self) -> str:
+        """What encodes a build's batches (once one has run)."""
+        if self._bf16 is not None:
+            return f"OpenVINO {self._bf16.version} bf16"
+        return f"ONNX Runtime {self.precision}"
+
+    def _bf16_runner(self) -> Bf16Runner | None:
+        if self.precision != "fp32":
+            return None
+        with self._bf16_lock:
+            if not self._bf16_resolved:
+                self._bf16 = open_bf16(
+                    self._model_file, self.workers, self._ort_batch, self._probe_feeds
+                )
+                self._bf16_resolved = True
+                if self._bf16 is not None:  # ONNX Runtime ran only to check it
+                    with self._session_lock:
+                        self._sessions.pop("batch", None)
+            return self._bf16
+
+    def _feeds(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        return feeds
+
+    def _probe_feeds(self, text: str) -> dict[str, np.ndarray]:
+        enc = self._tok.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        return self._feeds(ids, np.ones_like(ids))
+
+    def _ort_batch(self, feeds: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        sentence, tokens = self._session("batch").run(None, feeds)
+        return sentence, tokens
 
     def _run(
         self, ids: np.ndarray, mask: np.ndarray, kind: str = "batch"
     ) -> tuple[np.ndarray, np.ndarray]:
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        sentence, tokens = self._session(kind).run(None, feeds)
+        feeds = self._feeds(ids, mask)
+        runner = self._bf16_runner() if kind == "batch" else None
+        if runner is not None:
+            sentence, tokens = runner(feeds)
+        else:
+            sentence, tokens = self._session(kind).run(None, feeds)
         return sentence, tokens
 
     def count_tokens(self, text: str) -> int:
@@ -249,9 +307,14 @@ class OnnxEmbedder:
         encs = self._tok.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encs]
         order = sorted(range(n), key=lengths.__getitem__)
+        runner = self._bf16_runner()
+        # OpenVINO prepares its kernels for each shape it meets, and keeps them:
+        # widths in steps of PAD_STEP keep the shapes few (index/bf16.py).
+        step = PAD_STEP if runner is not None else 1
+        width = [max(m, min(-(-m // step) * step, self.max_tokens)) for m in lengths]
 
         def run(idx: list[int]) -> int:
-            ids = np.zeros((len(idx), lengths[idx[-1]]), dtype=np.int64)  # the longest is last
+            ids = np.zeros((len(idx), width[idx[-1]]), dtype=np.int64)  # the longest is last
             mask = np.zeros_like(ids)
             for row, i in enumerate(idx):
                 ids[row, : lengths[i]] = encs[i].ids
@@ -265,7 +328,7 @@ class OnnxEmbedder:
 
         bar = _progress(n) if progress else None
         with ThreadPoolExecutor(self.workers, thread_name_prefix="embed") as pool:
-            for done in pool.map(run, _batches(order, lengths, batch_size)):
+            for done in pool.map(run, _batches(order, width, batch_size)):
                 if bar is not None:
                     bar.update(done)
         if bar is not None:
@@ -618,6 +681,7 @@ def export_model(source: Path | str, export_dir: Path) -> None:
     meta["parity_min_cosine"] = worst
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
     quantize_model(tmp)  # here, where onnx is installed: a runtime install may serve either
+    convert_bf16(tmp / _MODEL_FILES["fp32"])  # and builds may run in bfloat16 (index/bf16.py)
     export_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
         tmp.rename(export_dir)

@@ -31,6 +31,7 @@ class FakeEmbedder:
 
     model_id = "fake/bag-of-words"
     precision = "fp32"
+    batch_runtime = "hashed words (tests)"
     dim = 64
     max_tokens = 64
 

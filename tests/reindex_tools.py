@@ -20,7 +20,7 @@ REINDEX = ROOT / "scripts" / "reindex"
 SUMMARY = re.compile(
     r"^index (updated to (?P<version>v-\S+)|unchanged): (?P<files>\d+) files, "
     r"(?P<sections>\d+) sections \(\+(?P<added>\d+) ~(?P<changed>\d+) -(?P<removed>\d+)\), "
-    r"(?P<embedded>\d+) passages embedded, [\d.]+s$"
+    r"(?P<embedded>\d+) passages embedded(?: \((?P<encoder>[^)]+)\))?, [\d.]+s$"
 )
 HELD = "another re-index holds the lock"
 
@@ -128,6 +128,8 @@ def summary(result: subprocess.CompletedProcess[str]) -> re.Match[str]:
     assert len(lines) == 1, result.stdout
     match = SUMMARY.match(lines[0])
     assert match, lines[0]
+    # Whatever embedded new passages is named: ONNX Runtime, or OpenVINO in bfloat16.
+    assert (match["encoder"] is not None) == (int(match["embedded"]) > 0), lines[0]
     return match
 
 
