@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import threading
 from collections.abc import Callable
@@ -69,23 +70,27 @@ def wanted() -> bool:
 
 
 class Bf16Runner:
-    """The compiled model, one inference request per thread that runs it."""
+    """The compiled model and one inference request per stream, lent to
+    whichever thread runs a batch: a build makes new threads for each chunk
+    of passages, and a request per thread grew memory chunk after chunk."""
 
-    def __init__(self, compiled: Any, version: str) -> None:
-        self._compiled = compiled
+    def __init__(self, compiled: Any, version: str, streams: int) -> None:
         self.version = version
         names = [o.get_any_name() for o in compiled.outputs]
         self._sentence = compiled.outputs[names.index("sentence_embedding")]
         self._tokens = compiled.outputs[names.index("token_embeddings")]
-        self._local = threading.local()
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for _ in range(streams):
+            self._free.put(compiled.create_infer_request())
 
     def __call__(self, feeds: Feeds) -> tuple[np.ndarray, np.ndarray]:
-        request = getattr(self._local, "request", None)
-        if request is None:
-            request = self._local.request = self._compiled.create_infer_request()
-        result = request.infer(feeds)
-        # The request reuses its output buffers: copy before the next batch.
-        return np.array(result[self._sentence]), np.array(result[self._tokens])
+        request = self._free.get()
+        try:
+            result = request.infer(feeds)
+            # The request reuses its output buffers: copy before it is lent again.
+            return np.array(result[self._sentence]), np.array(result[self._tokens])
+        finally:
+            self._free.put(request)
 
 
 def open_runner(
@@ -118,7 +123,7 @@ def open_runner(
                 "INFERENCE_NUM_THREADS": workers,
             },
         )
-        runner = Bf16Runner(compiled, ov.__version__.split("-")[0])
+        runner = Bf16Runner(compiled, ov.__version__.split("-")[0], workers)
     except Exception as exc:  # any failure of an optional runtime, a read-only cache ...
         log.warning("OpenVINO could not load the model (%s); building on ONNX Runtime", exc)
         return None

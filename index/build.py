@@ -22,7 +22,7 @@ import shutil
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -56,6 +56,7 @@ from .store import (
     prune,
     publish,
     read_manifest,
+    record,
     section_json,
     verify_files,
     write_manifest,
@@ -538,9 +539,9 @@ def _write_notes(
                 title = terms(section.title)  # the heading counts twice: it names the subject
                 for c in cutter.cut(section):
                     p = c.passage
-                    passages_out.write(asdict(p))
+                    passages_out.write(record(p))
                     for unit in c.units:
-                        units_out.write(asdict(unit))
+                        units_out.write(record(unit))
                     bm25.add(title + terms(p.text))
                     old = live.rows.get(p.hash)
                     if old is None:
@@ -614,6 +615,7 @@ def _embed_spooled(
                 hvec.write(todo.rows[i], span_vecs[k][:1])
                 uvec.write(todo.unit_rows[i], span_vecs[k][1:])
             shown.embedded(len(chunk), int(tokens[chunk].sum()))
+            trim_heap()
     return len(todo)
 
 

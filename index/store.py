@@ -252,8 +252,8 @@ def write_version(
     import faiss
 
     _write_jsonl(tmp / "sections.jsonl", (section_json(s) for s in sections))
-    _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
-    _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
+    _write_jsonl(tmp / "passages.jsonl", (record(p) for p in passages))
+    _write_jsonl(tmp / "units.jsonl", (record(u) for u in units))
     np.save(tmp / "passage_vectors.npy", passage_vectors.astype(np.float32), allow_pickle=False)
     # Sentence vectors only rank a section's sentences: half precision is
     # plenty, and they are most of the index (and of its memory).
@@ -308,8 +308,14 @@ def _write_jsonl(path: Path, rows: Any) -> None:
         out.close()
 
 
+def record(row: Any) -> dict[str, Any]:
+    """A flat dataclass's fields, as written to a JSONL file (dataclasses'
+    asdict deep-copies every value: a tenth of a til build's reading time)."""
+    return dict(vars(row))
+
+
 def section_json(s: Section) -> dict[str, Any]:
-    d = asdict(s)
+    d = record(s)
     d["path"] = list(s.path)
     d["blocks"] = [[b.kind, b.text, b.line] for b in s.blocks]
     return d
