@@ -46,6 +46,7 @@ from .bf16 import convert as convert_bf16
 from .bf16 import open_runner as open_bf16
 from .config import DEFAULT_MODEL, DEFAULT_PRECISION, PRECISIONS
 from .domain import ModelUnavailable
+from .writer import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -493,7 +494,7 @@ def _content_name(source: Path, cache_dir: Path) -> str:
     name = f"onnx-{h.hexdigest()[:16]}"
     memo_text = {"source": str(source), "stamp": stamp.hexdigest(), "name": name}
     try:
-        _write_atomic(memo, json.dumps(memo_text))
+        write_atomic(memo, json.dumps(memo_text))
     except OSError as exc:  # a read-only cache: hash again next time
         log.debug("cannot remember the model's hash in %s: %s", memo.parent, exc)
     return name
@@ -513,7 +514,7 @@ def _write_tag(cache_dir: Path, model: str, export_dir: Path) -> None:
     tag = _tag_path(cache_dir, model)
     try:
         if not tag.is_file() or tag.read_text().strip() != export_dir.name:
-            _write_atomic(tag, export_dir.name + "\n")
+            write_atomic(tag, export_dir.name + "\n")
     except OSError as exc:  # a read-only cache still serves; the tag is for other installs
         log.debug("cannot tag the export in %s: %s", cache_dir, exc)
 
@@ -525,13 +526,6 @@ def _read_tag(cache_dir: Path, model: str) -> Path | None:
         return None
     export_dir = cache_dir / name
     return export_dir if name and _exported(export_dir) else None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 HUB_PROBE_TIMEOUT_S = 10.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,15 @@ import numpy as np
 from numpy.lib import format as npy
 
 ROWS_PER_READ = 4096  # vectors read at a time when the FAISS index is filled from disk
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """A small file written whole or not at all (a name of its own per
+    process and thread, then renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 class JsonlWriter:
