@@ -6,6 +6,7 @@ import re
 import threading
 
 import pysbd
+from pysbd.lang.english import English
 from pysbd.utils import TextSpan
 
 _local = threading.local()
@@ -60,6 +61,19 @@ _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _STOP = re.compile(r"[.!?…]")
 _ENUMERATION = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[).]\s")
 _CLOSERS = "\"'”’)]*_"
+# pysbd does not end sentences inside quotes or brackets, nor at "1)".
+_ENCLOSED = re.compile(r"[\"“”()\[\]]|(?:^|\s)['‘]|" + _ENUMERATION.pattern)
+_ABBREVIATIONS = frozenset(
+    English.Abbreviation.ABBREVIATIONS
+    + English.Abbreviation.PREPOSITIVE_ABBREVIATIONS
+    + English.Abbreviation.NUMBER_ABBREVIATIONS
+)
+# A plain end of sentence inside a paragraph: a word of two letters or more
+# (not an abbreviation pysbd knows), its stop, spaces, and a word ("!" and
+# "?" end one only before a capital: "It worked! http://..." does not).
+_PLAIN_END = re.compile(
+    r"(?<![\w.'’\-/])([A-Za-z][A-Za-z]+)(?:(\.) +(?=[A-Za-z])|([!?]) +(?=[A-Z]))(?=[\w'’-]*[ ,;:])"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -76,6 +90,34 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     body = masked.rstrip().rstrip(_CLOSERS).rstrip()
     if not _STOP.search(body, 0, len(body) - 1) and not _ENUMERATION.search(masked):
         return [(0, text)]
+    # Several sentences, each ending plainly: pysbd splits them the same in all
+    # of the 3,832 such paragraphs of those collections and the 24,781 of the
+    # bench's synthetic notes, where it spent 50 of a 30,000-passage build's
+    # 65 s of cutting.
+    plain = None if _ENCLOSED.search(masked) else _plain_sentences(masked, len(body) - 1)
+    if plain is not None:
+        return [(a, text[a:b]) for a, b in plain]
     spans = _segmenter().segment(masked)
     out = [(s.start, text[s.start : s.end]) for s in spans if s.sent.strip()]
     return out or [(0, text)]
+
+
+def _plain_sentences(masked: str, last: int) -> list[tuple[int, int]] | None:
+    """Sentence spans when every stop before `last` is a plain end of
+    sentence (what pysbd would split alike); None when any is not."""
+    ends = []
+    for m in _PLAIN_END.finditer(masked):
+        if m.end(1) >= last:
+            break
+        if m.group(1).lower() in _ABBREVIATIONS:
+            return None
+        ends.append((m.end(1), m.end()))
+    stops = [m.start() for m in _STOP.finditer(masked, 0, last)]
+    if stops != [stop for stop, _ in ends]:
+        return None
+    out, start = [], 0
+    for _, end in ends:
+        out.append((start, end))
+        start = end
+    out.append((start, len(masked)))
+    return out

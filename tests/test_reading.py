@@ -3,6 +3,8 @@ links and figures (no model)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from index.intent import COMPARE, DEFINE, HOWTO, LIST, OTHER, intent_of
@@ -104,6 +106,33 @@ def test_sentences_are_found_back_in_the_text_as_pysbd_finds_them():
     finally:
         sentences._local.seg = None
     assert [s for _, s in ours[0]][:3] == ["Restart it. ", "Restart it.  ", "Restart it.\t"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It talks to the cluster API. The project is maintained by a working group.",
+        "Review the change. pobridal is a proxy for replicating volumes between clusters.",
+        "The tool made a new PR for me. That's it, and it's done. I've found it easier.",
+        "That's it! `recent_calls` is marked as a read-only field, then shown as HTML.",
+        "It worked! http://localhost:8004/ displayed the working demo page to us all.",
+        'As GitHub says, "a private repository is made public. Without a doubt: the best."',
+        "Talk to Dr. Smith about the upgrade. Ask Capt. Jones about the budget for it.",
+        "Run it (a few times. Maybe more) and then wait. Check the logs for errors again.",
+        "Steps: 1) drain the node, 2) upgrade it. Then uncordon it and watch the pods.",
+        "It ships in v1.2. Use it with the U.S. servers. Then check it. Fine? Yes? Done.",
+        "Use the new flag... Then restart the server and check the pods are healthy.",
+    ],
+)
+def test_plain_sentence_ends_split_as_pysbd_splits_them(text: str) -> None:
+    """Paragraphs whose stops are all plain ends of sentences skip pysbd
+    (ten times faster); the split must be the one pysbd makes."""
+    import pysbd
+
+    spans = pysbd.Segmenter(language="en", clean=False, char_span=True).segment(
+        re.sub(r"`[^`\n]+`", lambda m: "x" * len(m.group()), text)
+    )
+    assert split_sentences(text) == [(s.start, text[s.start : s.end]) for s in spans]
 
 
 @pytest.mark.parametrize(
