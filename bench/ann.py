@@ -2,7 +2,7 @@
 
 The end-to-end scaling run stops at ~10k passages (100x the shipped notes);
 this measures the vector search alone further out, with the parameters
-index/build.py uses (HNSW M=32, efSearch=128; IVF nlist=4*sqrt(n)), on
+index/build.py uses (HNSW M=32 over half-precision vectors, efSearch=128; IVF nlist=4*sqrt(n)), on
 clustered synthetic unit vectors (like sentence embeddings, unlike uniform
 noise, they have neighbourhoods an approximate index can exploit). Recall@10
 is against the flat index's exact answer.

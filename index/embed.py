@@ -190,6 +190,7 @@ class OnnxEmbedder:
         self._bf16: Bf16Runner | None = None
         self._bf16_resolved = False
         self._bf16_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def export_dir(self) -> Path:
@@ -217,12 +218,25 @@ class OnnxEmbedder:
                     self._sessions[kind] = session
         return session
 
+    def _batch_pool(self) -> ThreadPoolExecutor:
+        """The threads that run batches, one per core, kept from call to call:
+        OpenVINO keeps memory for each thread that runs it, and a build's
+        thousand calls on new threads grew by 100 MB over 100,000 passages
+        and kept the model from being freed."""
+        with self._session_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="embed")
+            return self._pool
+
     def release(self) -> None:
         """Give the batch session's memory back until it is next used: what
         the runtime keeps for its batches is as much as the model itself.
         A server keeps its question session."""
         with self._session_lock:
             self._sessions.pop("batch", None)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
         with self._bf16_lock:
             self._bf16, self._bf16_resolved = None, False
         trim_heap()
@@ -328,10 +342,17 @@ class OnnxEmbedder:
             return len(idx)
 
         bar = _progress(n) if progress else None
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="embed") as pool:
-            for done in pool.map(run, _batches(order, width, batch_size)):
-                if bar is not None:
-                    bar.update(done)
+        batches = _batches(order, width, batch_size)
+        if self.batch_runtime not in _warm:
+            # A runtime's first run sets up its numpy bindings: two first runs at
+            # once can deadlock (OpenVINO 2026.4's pybind11 did, in a build).
+            done = run(batches.pop(0))
+            _warm.add(self.batch_runtime)
+            if bar is not None:
+                bar.update(done)
+        for done in self._batch_pool().map(run, batches):
+            if bar is not None:
+                bar.update(done)
         if bar is not None:
             bar.close()
         return out, span_out
@@ -402,6 +423,7 @@ def _progress(total: int) -> Any:
 
 
 _cache: dict[tuple[str, str, str], OnnxEmbedder] = {}
+_warm: set[str] = set()  # the runtimes whose bindings have run once in this process
 _cache_lock = threading.Lock()
 
 

@@ -1,7 +1,7 @@
 """What a person waiting for a build sees: one line on the terminal, rewritten
-in place: the notes read, then the passages embedded, the rate and the time
-left. Nothing when the build is not on a terminal (cron gets the one summary
-line the command prints at the end)."""
+in place: the notes read (and the passages embedded meanwhile), then the
+passages embedded, the rate and the time left. Nothing when the build is not
+on a terminal (cron gets the one summary line the command prints at the end)."""
 
 from __future__ import annotations
 
@@ -21,19 +21,23 @@ class Progress:
         self._total = self._work = 0
         self._passages = self._work_done = 0
 
-    def reading(self, notes: int, total: int, passages: int, force: bool = False) -> None:
-        self._draw(f"reading notes {notes:,}/{total:,} · {passages:,} passages", force)
+    def reading(
+        self, notes: int, total: int, passages: int, embedded: int = 0, force: bool = False
+    ) -> None:
+        line = f"reading notes {notes:,}/{total:,} · {passages:,} passages"
+        self._draw(line + (f" · {embedded:,} embedded" if embedded else ""), force)
 
-    def embedding(self, passages: int, work: int) -> None:
-        """About to embed `passages` passages of `work` tokens in all."""
-        self._started = time.monotonic()
+    def embedding(self, passages: int, work: int, started: float = 0.0) -> None:
+        """`passages` passages of `work` tokens in all to embed, the first of
+        them since `started` (time.monotonic(); 0: not yet)."""
+        self._started = started or time.monotonic()
         self._total, self._work = passages, work
         self._passages = self._work_done = 0
         self._draw(f"embedding {passages:,} passages", force=True)
 
     def embedded(self, passages: int, work: int) -> None:
-        self._passages += passages
-        self._work_done += work
+        """`passages` of `work` tokens embedded so far."""
+        self._passages, self._work_done = passages, work
         elapsed = time.monotonic() - self._started
         line = f"embedding {self._passages:,}/{self._total:,} passages"
         if elapsed > 1 and self._work_done:

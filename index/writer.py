@@ -47,26 +47,39 @@ class JsonlWriter:
         self._f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         return at
 
+    def flush(self) -> None:
+        self._f.flush()
+
     def close(self) -> None:
         self._f.close()
 
 
 class NpyRows:
-    """An .npy file of a known shape, rows written (and read back) in any order."""
+    """An .npy file of `dim` columns, rows written (and read back) in any
+    order; how many rows it has may be said when they are all known."""
 
     def __init__(self, path: Path, rows: int, dim: int, dtype: Any) -> None:
         self.dtype = np.dtype(dtype)
-        self.shape = (rows, dim)
         self._row_bytes = dim * self.dtype.itemsize
         self._f = open(path, "wb+")  # noqa: SIM115 - closed by close()
-        # The header np.save writes for this shape and dtype.
+        self._data = 0
+        self.resize(rows)
+
+    def resize(self, rows: int) -> None:
+        """Make the file `rows` rows long (new rows are zeros, as np.zeros's)."""
+        self.shape = (rows, self._row_bytes // self.dtype.itemsize)
+        self._f.seek(0)
+        # The header np.save writes for this shape and dtype: 128 bytes for any
+        # number of rows a disk holds, so rows written already stay where they are.
         npy.write_array_header_1_0(
             self._f,
             {"descr": npy.dtype_to_descr(self.dtype), "fortran_order": False, "shape": self.shape},
         )
         self._f.flush()
+        if self._data and self._f.tell() != self._data:
+            raise ValueError("the .npy header changed length")
         self._data = self._f.tell()
-        self._f.truncate(self._data + rows * self._row_bytes)  # zeros, as np.zeros would be
+        self._f.truncate(self._data + rows * self._row_bytes)
 
     def write(self, row: int, values: np.ndarray) -> None:
         """Rows `row`, `row + 1`, ... from the rows of `values`."""

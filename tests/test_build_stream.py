@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from conftest import ROOT, FakeEmbedder, write_notes
 
 from index import build as build_mod
+from index import embed_queue
 from index.build import (
     bm25_index,
     build_index,
@@ -23,7 +25,7 @@ from index.build import (
 )
 from index.config import IndexConfig
 from index.corpus import read_corpus
-from index.domain import IndexMismatch
+from index.domain import IndexMismatch, ModelUnavailable
 from index.engine import Engine
 from index.freshness import write_freshness
 from index.store import Manifest, current_version, load_index, write_version
@@ -77,7 +79,7 @@ def live_files(index_dir: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("chunk", [512, 3])
 def test_the_streamed_index_is_the_in_memory_one_file_for_file(tmp_path, monkeypatch, chunk):
-    monkeypatch.setattr(build_mod, "EMBED_CHUNK", chunk)  # 3: many chunks, shortest first
+    monkeypatch.setattr(embed_queue, "EMBED_CHUNK", chunk)  # 3: many chunks, shortest first
     corpus = write_notes(tmp_path / "notes", NOTES)
     build_index(IndexConfig(corpus, tmp_path / "index"), FakeEmbedder())
     in_memory_version(corpus, FakeEmbedder(), tmp_path / "reference")
@@ -196,6 +198,38 @@ def test_progress_on_a_terminal_and_silence_elsewhere(tmp_path, capsys):
     assert err.endswith("\r\x1b[K")  # the line is cleared for what the command prints next
 
 
+class _FailsOnThirdChunk(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def embed_passages(self, texts, spans, **kw):
+        self.calls += 1
+        if self.calls == 3:
+            raise ModelUnavailable("the model's files went missing")
+        return super().embed_passages(texts, spans, **kw)
+
+
+def test_a_failure_while_embedding_behind_the_cutting_fails_the_build_cleanly(
+    tmp_path, monkeypatch
+):
+    """Passages are embedded on another thread while notes are cut: its error
+    is the build's, and nothing half-made is left or published."""
+    monkeypatch.setattr(embed_queue, "EMBED_CHUNK", 2)
+    corpus = write_notes(tmp_path / "notes", NOTES)
+    config = IndexConfig(corpus, tmp_path / "index")
+    build_index(config, FakeEmbedder())
+    live = current_version(config.index_dir)
+    write_notes(corpus, {f"more/{n}.md": f"# Note {n}\n\nAbout topic {n}.\n" for n in range(30)})
+    threads = threading.active_count()
+    with pytest.raises(ModelUnavailable, match="went missing"):
+        build_index(config, _FailsOnThirdChunk())
+    assert threading.active_count() == threads
+    assert current_version(config.index_dir) == live
+    assert not list(config.index_dir.glob(".tmp-*"))
+    assert build_index(config, FakeEmbedder()).embedded >= 30  # and the next build goes on
+
+
 # --------------------------------------------------------------------------- the real model
 
 
@@ -251,6 +285,22 @@ def test_changing_the_precision_rebuilds_and_answers(shipped_index, model_cache,
     r = notesbot("index", NOTESBOT_MODEL_PRECISION="int4")
     assert r.returncode == 2 and "NOTESBOT_MODEL_PRECISION" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.model
+def test_a_real_build_lets_go_of_its_threads_and_can_embed_again(real_embedder, tmp_path):
+    """A server that rebuilds keeps no batch threads (nor the memory the
+    runtime keeps for each) between builds."""
+    from conftest import CORPUS
+
+    build_index(IndexConfig(CORPUS, tmp_path / "first"), real_embedder)
+    before = {t.ident for t in threading.enumerate()}  # libraries' own, made once
+    report = build_index(IndexConfig(CORPUS, tmp_path / "second"), real_embedder)
+    assert report.embedded == report.passages > 0
+    assert [t.name for t in threading.enumerate() if t.ident not in before] == []
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("embed")]
+    vecs, _ = real_embedder.embed_passages(["Vault stores secrets."], [[(0, 21)]])
+    assert vecs.shape == (1, real_embedder.dim)
 
 
 @pytest.mark.model
