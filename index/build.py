@@ -654,9 +654,8 @@ def _empty_dense_index(
         # scores them from the float32 vectors). On 100,000 clustered vectors
         # (bench/ann.py's) recall@50 was 0.994 as with float32, and the build's
         # peak memory and a server's are 77 MB less; it builds 25% slower.
-        index = faiss.IndexHNSWSQ(
-            dim, faiss.ScalarQuantizer.QT_fp16, 32, faiss.METRIC_INNER_PRODUCT
-        )
+        fp16 = faiss.ScalarQuantizer.QT_fp16  # an int in faiss's bindings, not a ScalarQuantizer
+        index = faiss.IndexHNSWSQ(dim, fp16, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
         index.hnsw.efConstruction = 80
         index.hnsw.efSearch = 128
     elif kind == "ivf":
