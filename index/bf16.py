@@ -73,8 +73,8 @@ def wanted() -> bool:
 
 class Bf16Runner:
     """The compiled model and one inference request per stream, lent to
-    whichever thread runs a batch: a build makes new threads for each chunk
-    of passages, and a request per thread grew memory chunk after chunk."""
+    whichever thread runs a batch: as many requests as batches run at once,
+    whatever threads run them."""
 
     def __init__(self, compiled: Any, version: str, streams: int) -> None:
         self.version = version
