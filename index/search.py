@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import weights
+from .aspects import asked_aspects, heading_aspects
 from .domain import Hit, Section
 from .embed import QueryEncoding
 from .markdown import section_text
@@ -48,6 +49,10 @@ RANK_FEATURES = (
     "deprecated",
     "reference",  # share of the section that is only links to read elsewhere
     "size",  # log of the section's sentences: the best of many matches more by chance
+    # The section is the aspect of its parent's topic that the question asks
+    # for ("Disadvantage(s): federation" to "what does splitting the DB cost
+    # us?"); it then also stands on its parent's evidence (_TOPICAL).
+    "aspect",
 )
 FOUND_FEATURES = (
     "sentence",
@@ -72,6 +77,12 @@ FOUND_FEATURES = (
     "standout",
 )
 _COL = {f: j for j, f in enumerate(RANK_FEATURES)}
+# The signals of what a section is about, which an aspect sub-section shares
+# with its parent.
+_TOPICAL = [
+    _COL[f]
+    for f in ("dense", "sentence", "sentences", "heading", "lexical", "title", "coverage", "name")
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class Query:
     name_scores: dict[int, float] = field(default_factory=dict, compare=False)
     weighted: tuple[tuple[str, float], ...] = ()  # the terms with their IDF shares (sum 1)
     absent: float = 0.0  # the "absent" signal: of the question against the notes, not a section
+    aspects: frozenset[str] = frozenset()  # what it asks of a topic (index/aspects.py)
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,7 @@ class Searcher:
             ):
                 self.stepped_aside[i] = True
         self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
+        self._read_aspects()
         self.has_passages = self.passage_range[:, 1] > self.passage_range[:, 0]
         # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
         self.rank_weights = np.asarray(
@@ -177,6 +190,30 @@ class Searcher:
         self.found_weights = np.asarray(
             [weights.FOUND.get(f, 0.0) for f in FOUND_FEATURES], np.float32
         )
+
+    def _read_aspects(self) -> None:
+        """Sub-sections that are an aspect of a topic ("Disadvantage(s):
+        failover"), and the sections that say what the topic is: their parent
+        ("Fail-over") and its other sub-sections ("Active-passive")."""
+        index_of_path = {(s.source, s.path): i for i, s in enumerate(self.sections)}
+        children: dict[int, list[int]] = defaultdict(list)
+        parent_of: dict[int, int] = {}
+        for i, s in enumerate(self.sections):
+            parent = index_of_path.get((s.source, s.path[:-1]), -1) if len(s.path) > 1 else -1
+            if parent >= 0:
+                children[parent].append(i)
+                parent_of[i] = parent
+        self.aspects: dict[int, frozenset[str]] = {}
+        for i in parent_of:
+            named = heading_aspects(self.sections[i].title)
+            if named:
+                self.aspects[i] = named
+        self.aspect_children: dict[int, list[int]] = defaultdict(list)
+        self.topic: dict[int, list[int]] = {}  # aspect sub-section: the sections of its topic
+        for i in self.aspects:
+            parent = parent_of[i]
+            self.aspect_children[parent].append(i)
+            self.topic[i] = [parent] + [c for c in children[parent] if c not in self.aspects]
 
     # ------------------------------------------------------------------ the question
 
@@ -207,6 +244,7 @@ class Searcher:
             name_scores=name_scores,
             weighted=weighted,
             absent=sum(w for t, w in weighted if t in absent),
+            aspects=asked_aspects(text),
         )
 
     # ------------------------------------------------------------------ searching
@@ -259,11 +297,40 @@ class Searcher:
             top_lex = np.argpartition(-lexical, min(LEXICAL_CANDIDATES, n_sec) - 1)
             pool.update(int(i) for i in top_lex[:LEXICAL_CANDIDATES] if lexical[i] > 0)
         pool.update(query.name_scores)
+        # The aspect asked of a topic found, and the topic of an aspect found.
+        aspects = self._aspects_asked(query, pool)
+        pool.update(aspects)
+        for i in aspects:
+            pool.update(self.topic[i])
         ids_arr = np.asarray(
             sorted(i for i in pool if self.has_passages[i] and not self.stepped_aside[i]),
             dtype=np.int64,
         )
-        q = qvec[0]
+        feats = self._features(query, qvec[0], ids_arr, lexical)
+        row = {int(i): j for j, i in enumerate(ids_arr)}
+        for i in aspects:
+            topic = [row[t] for t in self.topic[i] if t in row]
+            if i in row and topic:
+                j = row[i]
+                feats[j, _TOPICAL] = np.maximum(
+                    feats[j, _TOPICAL], feats[topic][:, _TOPICAL].max(0)
+                )
+                feats[j, _COL["aspect"]] = 1.0
+        return Candidates(ids_arr, feats)
+
+    def _aspects_asked(self, query: Query, pool: set[int]) -> list[int]:
+        """Sections of the pool, or sub-sections of its sections, that are an
+        aspect the question asks for."""
+        if not query.aspects:
+            return []
+        near = set(pool)
+        for i in pool:
+            near.update(self.aspect_children.get(i, ()))
+        return [i for i in near if self.aspects.get(i, frozenset()) & query.aspects]
+
+    def _features(
+        self, query: Query, q: np.ndarray, ids_arr: np.ndarray, lexical: np.ndarray
+    ) -> np.ndarray:
         feats = np.zeros((len(ids_arr), len(RANK_FEATURES)), dtype=np.float32)
         feats[:, 0] = self._best_of(self.passage_range, self.loaded.passage_vectors, ids_arr, q)
         feats[:, 1], feats[:, 2] = self._closest_units(ids_arr, q)
@@ -275,7 +342,7 @@ class Searcher:
         feats[:, 8] = self.deprecated[ids_arr]
         feats[:, 9] = self.reference[ids_arr]
         feats[:, 10] = self.size[ids_arr]
-        return Candidates(ids_arr, feats)
+        return feats
 
     def found_features(
         self, query: Query, enc: QueryEncoding, features: np.ndarray, row: int, section: int
@@ -284,10 +351,14 @@ class Searcher:
         one, among the candidates' RANK_FEATURES `features`."""
         rank_x = features[row]
         sentence = float(rank_x[_COL["sentence"]])
+        residual = self._residual(query, enc, section, sentence)
+        if rank_x[_COL["aspect"]]:  # it stands on its topic's evidence too
+            for topic in self.topic[section]:
+                residual = max(residual, self._residual(query, enc, topic, sentence))
         return np.asarray(
             [
                 sentence,
-                self._residual(query, enc, section, sentence),
+                residual,
                 rank_x[_COL["title"]],
                 rank_x[_COL["coverage"]],
                 float(max(query.name_scores.values(), default=0.0)),
