@@ -20,6 +20,33 @@ from rapidfuzz.distance import OSA
 MIN_LENGTH = 4
 LONG_WORD = 8  # from this length, two slips are allowed
 SHORT_TARGETS = frozenset({"how", "who", "why", "what", "when", "where", "which", "the", "and"})
+# Everyday shorthand, read as the word it stands for when the notes use that
+# word and not the shorthand ("downtime per yr" of a table's "per year").
+ABBREVIATIONS = {
+    "yr": "year",
+    "yrs": "years",
+    "mo": "month",
+    "mos": "months",
+    "wk": "week",
+    "wks": "weeks",
+    "hr": "hour",
+    "hrs": "hours",
+    "mins": "minutes",
+    "secs": "seconds",
+    "ms": "milliseconds",
+    "approx": "approximately",
+    "repo": "repository",
+    "repos": "repositories",
+    "dir": "directory",
+    "dirs": "directories",
+    "env": "environment",
+    "config": "configuration",
+    "db": "database",
+    "dbs": "databases",
+    "msg": "message",
+    "pkg": "package",
+    "perf": "performance",
+}
 
 
 class Speller:
@@ -36,7 +63,10 @@ class Speller:
                 self._buckets[w[0], len(w)].append(w)
 
     def correct(self, word: str) -> str | None:
-        """The word of the notes `word` is a misspelling of, or None."""
+        """The word of the notes `word` is a misspelling or shorthand of, or None."""
+        full = ABBREVIATIONS.get(word)
+        if full is not None:
+            return full if full in self.df and word not in self.df else None
         if len(word) == MIN_LENGTH - 1 and word not in SHORT_TARGETS:
             # Three letters: only a slip of a question's own words ("hwo").
             same_start = sorted(w for w in SHORT_TARGETS if w[0] == word[0])
@@ -59,5 +89,19 @@ class Speller:
         if not near:
             return None
         best = min(d for _, d, _ in near)
-        # Between equally near words, the one the notes use most.
-        return max((w for w, d, _ in near if d == best), key=lambda w: (self.df[w], w))
+        # Between equally near words, a doubled letter typed once or twice
+        # ("metalb": "metallb", not "metal") is the likelier slip; then the
+        # word the notes use most.
+        return max(
+            (w for w, d, _ in near if d == best),
+            key=lambda w: (_doubling(word, w), self.df[w], w),
+        )
+
+
+def _doubling(a: str, b: str) -> bool:
+    """One of the words is the other with one letter doubled."""
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return i > 0 and long[i] == long[i - 1] and long[:i] + long[i + 1 :] == short

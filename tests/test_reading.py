@@ -48,6 +48,22 @@ def test_misspellings_of_the_notes_words_are_corrected_and_nothing_else():
     assert speller.correct("xnstall") is None  # the first letter is kept by a slip
 
 
+def test_a_doubled_letter_slip_wins_over_a_commoner_word_as_near():
+    notes = [["metal", "bare"], ["metal", "hosts"], ["metallb", "metal"]]
+    speller = Speller(notes, known_whole=lambda w: False)
+    # "metal" + "b" and "metallb" less an "l" are both one slip away; the
+    # notes use "metal" more, but a doubled letter typed once is the likelier slip.
+    assert speller.correct("metalb") == "metallb"
+    assert speller.correct("metl") == "metal"
+
+
+def test_shorthand_is_read_as_the_word_the_notes_use():
+    speller = Speller([["downtime", "per", "year"], ["repo", "day"]], known_whole=lambda w: False)
+    assert speller.correct("yr") == "year"
+    assert speller.correct("repo") is None  # the notes use the shorthand itself
+    assert speller.correct("wk") is None  # nor "week": nothing to read it as
+
+
 def test_everyday_words_are_not_names():
     assert everyday("reboot") and everyday("footer") and everyday("untyped")
     assert everyday("50k")
