@@ -90,6 +90,9 @@ _SKIP_KINDS = ("link", "figure")
 
 _QUOTED = re.compile(r"'([^']{6,})'|\"([^\"]{6,})\"|`([^`]{4,})`|“([^”]{6,})”")
 _CODE_TOKEN = re.compile(r"\S*[._:/()=\[\]]\S*")
+# A file, path or dotted name the question gives ("Brewfile.personal",
+# "~/.config/nvim") is what the fix is applied to, not a problem it repeats.
+_PLAIN_NAME = re.compile(r"^[\w.~/-]+$")
 _WORDS = re.compile(r"\w+")
 ECHO_SHARE = 0.8  # of a quote's words in a unit, for it to repeat the quote
 _ERROR_CODE = re.compile(r"\b[A-Z]{1,5}\d{2,}\b")  # E212, ORA-00942's parts, HTTP503
@@ -117,7 +120,8 @@ class Asked:
         spans = [m.span() for m in _ASKS.finditer(text) if len(m.group().split()) >= 2]
         need = enc.pool_together(spans[-1:]) if spans else None
         echoes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
-        echoes += [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text) if len(t) >= 8]
+        tokens = [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text)]
+        echoes += [t for t in tokens if len(t) >= 8 and not _PLAIN_NAME.match(t)]
         echoes += _ERROR_CODE.findall(text)
         return cls(
             question,
