@@ -9,50 +9,51 @@ Do not edit by hand; change the signals or the questions and fit again.
 # as a softmax over each question's candidates (acceptable sections = target),
 # each collection weighing the same.
 RANK = {
-    "dense": 3.682,
-    "sentence": 3.703,
-    "sentences": 3.628,
-    "heading": 3.002,
-    "lexical": 3.581,
-    "title": 1.345,
-    "coverage": 2.094,
-    "name": 2.213,
-    "deprecated": -0.396,
-    "reference": -0.836,
-    "size": -0.888,
+    "dense": 3.611,
+    "sentence": 3.769,
+    "sentences": 3.673,
+    "heading": 2.825,
+    "lexical": 3.902,
+    "title": 1.378,
+    "coverage": 2.116,
+    "name": 2.256,
+    "deprecated": -0.429,
+    "reference": -0.776,
+    "size": -0.625,
+    "aspect": 1.266,
 }
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
 # (the cut of least cost, a covered question declined costing twice an
 # out-of-scope one answered), each collection and class weighing the same.
 FOUND = {
-    "sentence": 1.488,
-    "residual": 8.442,
-    "title": -3.000,
-    "coverage": 4.330,
-    "name": 2.093,
-    "unknown": -0.456,
-    "absent": -2.991,
-    "standout": 3.347,
+    "sentence": 1.482,
+    "residual": 8.509,
+    "title": -2.972,
+    "coverage": 4.407,
+    "name": 1.999,
+    "unknown": -0.432,
+    "absent": -3.253,
+    "standout": 3.462,
 }
-FOUND_BIAS = -6.115
-FOUND_THRESHOLD = 0.403
+FOUND_BIAS = -6.206
+FOUND_THRESHOLD = 0.418
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
 UNIT = {
-    "sim": 1.266,
-    "lead": 2.240,
-    "share": 2.553,
-    "code": 0.647,
-    "howto_code": 2.297,
-    "howto_inline": 0.752,
-    "opening": 0.699,
-    "position": 0.620,
-    "position_other": -0.150,
-    "announces": -0.188,
-    "continued": -0.832,
-    "need": 1.163,
-    "echo": -1.143,
-    "output": -1.045,
+    "sim": 1.208,
+    "lead": 2.205,
+    "share": 2.526,
+    "code": 0.631,
+    "howto_code": 2.271,
+    "howto_inline": 0.696,
+    "opening": 0.706,
+    "position": 0.626,
+    "position_other": -0.142,
+    "announces": -0.175,
+    "continued": -0.771,
+    "need": 1.126,
+    "echo": -1.146,
+    "output": -0.964,
 }
