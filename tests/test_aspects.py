@@ -65,7 +65,9 @@ Both masters serve reads and writes and coordinate with each other on writes.
 @pytest.fixture(scope="module")
 def aspects_engine(tmp_path_factory, model_cache, real_embedder):
     base = tmp_path_factory.mktemp("aspects")
-    config = IndexConfig(write_notes(base / "notes", NOTES), base / "index", model_cache=model_cache)
+    config = IndexConfig(
+        write_notes(base / "notes", NOTES), base / "index", model_cache=model_cache
+    )
     build_index(config, real_embedder)
     return Engine.open(config, real_embedder)
 
