@@ -1,0 +1,72 @@
+"""A short note is answered whole: its gist and every snippet it shows,
+in its own order, but not what a command printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.config import IndexConfig
+from index.engine import Engine
+from tests.conftest import write_notes
+
+NOTES = {
+    "brew/bundle-from-another-file.md": """# Bundle From Another Brewfile
+
+Running the bundle command installs whatever the `Brewfile` in the current
+directory lists:
+
+```bash
+$ brew bundle
+```
+
+It prints a line for each package it checks:
+
+```
+Using git
+Using jq
+Homebrew Bundle complete! 2 Brewfile dependencies now installed.
+```
+
+For a file elsewhere, or with another name such as `Brewfile.work`, give
+its path with the `--file` flag:
+
+```bash
+$ brew bundle --file ~/dotfiles/Brewfile.work
+```
+""",
+    "git/default-branch.md": """# Default Branch For New Repositories
+
+New repositories start on `master` unless git is told otherwise. To make
+every new repository start on `main`, set the default once, globally:
+
+```bash
+$ git config --global init.defaultBranch main
+```
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def short_engine(tmp_path_factory, model_cache, real_embedder):
+    base = tmp_path_factory.mktemp("short")
+    notes = write_notes(base / "notes", NOTES)
+    config = IndexConfig(notes, base / "index", model_cache=model_cache)
+    build_index(config, real_embedder)
+    return Engine.open(config, real_embedder)
+
+
+def test_a_short_note_is_answered_whole_without_the_printed_output(short_engine):
+    answer = short_engine.ask("my Brewfile lives in my dotfiles repo, how do I run bundle on it?")
+    assert answer.found
+    assert answer.citations[0].title == "Bundle From Another Brewfile"
+    # Both ways the note shows, the one asked for included, in the note's order.
+    assert answer.code == ("$ brew bundle", "$ brew bundle --file ~/dotfiles/Brewfile.work")
+    assert answer.text.index("current") < answer.text.index("--file")
+    assert "Homebrew Bundle complete" not in answer.text
+
+
+def test_a_short_note_keeps_the_sentence_that_introduces_its_command(short_engine):
+    answer = short_engine.ask("how do I make git init start new repos on main instead of master?")
+    assert answer.code == ("$ git config --global init.defaultBranch main",)
+    assert "set the default once" in answer.text
