@@ -24,6 +24,7 @@ from . import weights
 from .aspects import asked_aspects, heading_aspects
 from .domain import Hit, Section
 from .embed import QueryEncoding
+from .instead import Contrast, contrast_of
 from .markdown import section_text
 from .names import NameIndex
 from .spelling import Speller
@@ -99,6 +100,7 @@ class Query:
     weighted: tuple[tuple[str, float], ...] = ()  # the terms with their IDF shares (sum 1)
     absent: float = 0.0  # the "absent" signal: of the question against the notes, not a section
     aspects: frozenset[str] = frozenset()  # what it asks of a topic (index/aspects.py)
+    contrast: Contrast | None = None  # what it asks for instead of what (index/instead.py)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Searcher:
         texts = [section_text(s) for s in self.sections]
         self.names = NameIndex(self.sections, texts)
         self.title_terms = [frozenset(terms(s.context_path)) for s in self.sections]
+        self.leaf_terms = [frozenset(terms(s.title)) for s in self.sections]
         self.section_terms = [
             frozenset(terms(s.context_path + " " + t))
             for s, t in zip(self.sections, texts, strict=True)
@@ -245,6 +248,7 @@ class Searcher:
             weighted=weighted,
             absent=sum(w for t, w in weighted if t in absent),
             aspects=asked_aspects(text),
+            contrast=contrast_of(text),
         )
 
     # ------------------------------------------------------------------ searching
@@ -271,6 +275,13 @@ class Searcher:
             for j in order
         )
         top = order[0]
+        if query.contrast is not None and query.contrast.rules_out(
+            self.leaf_terms[int(cands.ids[top])]
+        ):
+            # The notes' closest section is about the very thing the question
+            # asks to do without ("… an SSH key instead of a GPG key" against
+            # a note on GPG keys): what it wants instead is not in them.
+            return SearchResult(hits, False, query.terms, query.named, 0.0)
         found_x = self.found_features(query, enc, cands.features, int(top), int(cands.ids[top]))
         confidence = _sigmoid(weights.FOUND_BIAS + float(found_x @ self.found_weights))
         found = confidence >= weights.FOUND_THRESHOLD
