@@ -242,7 +242,7 @@ class Searcher:
             search_text=text,
             terms=qterms,
             named=frozenset(terms(" ".join(named_words))),
-            unknown=tuple(self.unknown_names(text)),
+            unknown=tuple(dict.fromkeys(self.unknown_names(text))),
             corrections=tuple(corrections),
             name_scores=name_scores,
             weighted=weighted,

@@ -27,17 +27,17 @@ RANK = {
 # (the cut of least cost, a covered question declined costing twice an
 # out-of-scope one answered), each collection and class weighing the same.
 FOUND = {
-    "sentence": 1.482,
-    "residual": 8.509,
-    "title": -2.972,
-    "coverage": 4.407,
-    "name": 1.999,
-    "unknown": -0.432,
-    "absent": -3.253,
-    "standout": 3.462,
+    "sentence": 1.470,
+    "residual": 8.515,
+    "title": -3.028,
+    "coverage": 4.401,
+    "name": 2.031,
+    "unknown": -0.506,
+    "absent": -2.752,
+    "standout": 3.464,
 }
-FOUND_BIAS = -6.206
-FOUND_THRESHOLD = 0.418
+FOUND_BIAS = -6.182
+FOUND_THRESHOLD = 0.402
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
