@@ -168,7 +168,10 @@ def code_block(escaped: str) -> str:
     return "```\n" + escaped.replace("```", "`\u200b``") + "\n```"
 
 
-ANSWER_BLOCKS_MAX = 4
+# An answer's text is at most index/answer.py's MAX_ANSWER_CHARS; a short
+# note given whole alternates prose and snippets (three snippets with the
+# sentences around them: seven sections), all of which should show.
+ANSWER_BLOCKS_MAX = 8
 
 
 def answer_body(answer: Answer) -> list[Block]:

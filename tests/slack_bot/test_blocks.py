@@ -223,3 +223,24 @@ def test_a_long_snippet_is_clipped_to_one_section_under_the_limit() -> None:
         if t.startswith("```")
     ]
     assert snippet.endswith("…\n```") and len(snippet) <= blocks.SECTION_TEXT_MAX
+
+
+def test_a_short_note_given_whole_shows_every_snippet_in_order() -> None:
+    from index.domain import AnswerPart
+
+    parts = []
+    for n in range(3):
+        parts += [AnswerPart("text", f"Step {n}, run:"), AnswerPart("code", f"$ step {n}")]
+    parts.append(AnswerPart("text", "Then it is done."))
+    answer = Answer("how?", True, "unused", (CITE,), parts=tuple(parts))
+    texts = section_texts(blocks.answer_message(answer, answer_id="a1").blocks)
+    shown = [t for t in texts if t.startswith("```") or t.startswith("Step") or "done" in t]
+    assert shown == [
+        "Step 0, run:",
+        "```\n$ step 0\n```",
+        "Step 1, run:",
+        "```\n$ step 1\n```",
+        "Step 2, run:",
+        "```\n$ step 2\n```",
+        "Then it is done.",
+    ]
