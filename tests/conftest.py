@@ -99,6 +99,20 @@ def write_notes(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def engine_of(notes: dict[str, str | bytes], base: Path, model_cache: Path, embedder):
+    """A real engine (the embedder's model, FAISS, BM25) over these notes,
+    written and indexed under `base`."""
+    from index.build import build_index
+    from index.config import IndexConfig
+    from index.engine import Engine
+
+    config = IndexConfig(
+        write_notes(base / "notes", notes), base / "index", model_cache=model_cache
+    )
+    build_index(config, embedder)
+    return Engine.open(config, embedder)
+
+
 # --------------------------------------------------------------------------- real model
 
 

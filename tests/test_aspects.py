@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 
 from index.aspects import asked_aspects, heading_aspects
-from index.build import build_index
-from index.config import IndexConfig
-from index.engine import Engine
-from tests.conftest import write_notes
+from tests.conftest import engine_of
 
 NOTES = {
     "databases.md": """# Databases
@@ -64,12 +61,7 @@ Both masters serve reads and writes and coordinate with each other on writes.
 
 @pytest.fixture(scope="module")
 def aspects_engine(tmp_path_factory, model_cache, real_embedder):
-    base = tmp_path_factory.mktemp("aspects")
-    config = IndexConfig(
-        write_notes(base / "notes", NOTES), base / "index", model_cache=model_cache
-    )
-    build_index(config, real_embedder)
-    return Engine.open(config, real_embedder)
+    return engine_of(NOTES, tmp_path_factory.mktemp("aspects"), model_cache, real_embedder)
 
 
 @pytest.mark.parametrize(

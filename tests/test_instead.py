@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
-from index.config import IndexConfig
-from index.engine import Engine
 from index.instead import contrast_of
 from index.text import terms
-from tests.conftest import write_notes
+from tests.conftest import engine_of
 
 NOTES = {
     "git/set-up-gpg-signing-key.md": """# Set Up GPG Signing Key
@@ -55,11 +52,7 @@ $ grep -r 'TODO' src/
 
 @pytest.fixture(scope="module")
 def instead_engine(tmp_path_factory, model_cache, real_embedder):
-    base = tmp_path_factory.mktemp("instead")
-    notes = write_notes(base / "notes", NOTES)
-    config = IndexConfig(notes, base / "index", model_cache=model_cache)
-    build_index(config, real_embedder)
-    return Engine.open(config, real_embedder)
+    return engine_of(NOTES, tmp_path_factory.mktemp("instead"), model_cache, real_embedder)
 
 
 def test_a_note_about_what_the_question_rules_out_is_not_its_answer(instead_engine):

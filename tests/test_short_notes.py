@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
-from index.config import IndexConfig
-from index.engine import Engine
-from tests.conftest import write_notes
+from tests.conftest import engine_of
 
 NOTES = {
     "brew/bundle-from-another-file.md": """# Bundle From Another Brewfile
@@ -49,11 +46,7 @@ $ git config --global init.defaultBranch main
 
 @pytest.fixture(scope="module")
 def short_engine(tmp_path_factory, model_cache, real_embedder):
-    base = tmp_path_factory.mktemp("short")
-    notes = write_notes(base / "notes", NOTES)
-    config = IndexConfig(notes, base / "index", model_cache=model_cache)
-    build_index(config, real_embedder)
-    return Engine.open(config, real_embedder)
+    return engine_of(NOTES, tmp_path_factory.mktemp("short"), model_cache, real_embedder)
 
 
 def test_a_short_note_is_answered_whole_without_the_printed_output(short_engine):
