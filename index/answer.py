@@ -240,10 +240,11 @@ class Extractor:
         units = self.loaded.units
         x = self.unit_features(ids, asked)
         scores = x @ self.weights
-        if sum(len(units[i].text) for i in ids) <= MAX_ANSWER_CHARS:
+        if asked.intent != COMPARE and sum(len(units[i].text) for i in ids) <= MAX_ANSWER_CHARS:
             # A short note fits in an answer: its gist and its snippets, in
             # its own order, read better than any one part of it (what a
-            # command printed aside, unless that is the best part).
+            # command printed aside, unless that is the best part). "X vs Y"
+            # wants a part of each side instead.
             k = int(np.argmax(scores))
             whole = [i for i in ids if self.unit_output[i] < OUTPUT_SHARE or i == ids[k]]
             return Choice(tuple(whole), ids[k], float(scores[k]))
@@ -433,7 +434,8 @@ def compose_answer(
     question = query.text
     if not result.found or not result.hits:
         return not_found(question)
-    hits = _cited(result.hits, top_k)
+    # "X vs Y" cites both sides, however sure the ranking is of one.
+    hits = _cited(result.hits, top_k, 2 if intent_of(query.search_text) == COMPARE else 1)
     best = hits[0].section
     citations = tuple(_citation(h, base_url) for h in hits)
     if best.is_link_only and not best.link_resolved:
@@ -483,13 +485,13 @@ def not_found(question: str, note: str | None = None) -> Answer:
     return Answer(question, False, NOT_FOUND, (), note=note)
 
 
-def _cited(hits: tuple[Hit, ...], top_k: int) -> list[Hit]:
+def _cited(hits: tuple[Hit, ...], top_k: int, at_least: int = 1) -> list[Hit]:
     top = hits[0].score
     out = [hits[0]]
     for h in hits[1:]:
         if len(out) >= top_k:
             break
-        if h.score >= CITE_RELATIVE * top:
+        if h.score >= CITE_RELATIVE * top or len(out) < at_least:
             out.append(h)
     return out
 

@@ -41,6 +41,24 @@ every new repository start on `main`, set the default once, globally:
 $ git config --global init.defaultBranch main
 ```
 """,
+    "git/merge-a-branch.md": """# Merge A Branch
+
+A merge joins two histories with a merge commit and keeps every commit as it
+was, so the history shows where the branches met:
+
+```bash
+$ git merge feature
+```
+""",
+    "git/rebase-a-branch.md": """# Rebase A Branch
+
+A rebase replays your commits on top of another branch, one by one, so the
+history reads as a straight line without merge commits:
+
+```bash
+$ git rebase main
+```
+""",
 }
 
 
@@ -63,3 +81,10 @@ def test_a_short_note_keeps_the_sentence_that_introduces_its_command(short_engin
     answer = short_engine.ask("how do I make git init start new repos on main instead of master?")
     assert answer.code == ("$ git config --global init.defaultBranch main",)
     assert "set the default once" in answer.text
+
+
+def test_a_comparison_of_two_short_notes_gives_a_part_of_each(short_engine):
+    answer = short_engine.ask("git merge vs git rebase: what is the difference?")
+    titles = {c.title for c in answer.citations[:2]}
+    assert titles == {"Merge A Branch", "Rebase A Branch"}
+    assert "merge commit" in answer.text and "straight line" in answer.text
