@@ -234,6 +234,11 @@ class Searcher:
             text = _WORD.sub(lambda m: fixes.get(m.group().lower(), m.group()), question)
         qterms = tuple(query_terms(text))
         qterms += tuple(c for c in compounds(text) if c in self.idf and c not in qterms)
+        # Shorthand the notes use alongside the word it stands for ("Esc",
+        # "escape"): the question's words count both.
+        spelt = (self.speller.spelt_out(w) for w in words(text))
+        expanded = dict.fromkeys(stem(f) for f in spelt if f)
+        qterms += tuple(t for t in expanded if t in self.idf and t not in qterms)
         name_scores, named_words = self.names.match(text)
         weighted = self._weighted(qterms)
         absent = self._absent(text)

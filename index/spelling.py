@@ -82,6 +82,11 @@ class Speller:
             if len(w) >= MIN_LENGTH - 1:
                 self._buckets[w[0], len(w)].append(w)
 
+    def spelt_out(self, word: str) -> str | None:
+        """The word a shorthand of the question stands for, when the notes use it."""
+        full = ABBREVIATIONS.get(word)
+        return full if full is not None and full in self.df else None
+
     def correct(self, word: str) -> str | None:
         """The word of the notes `word` is a misspelling or shorthand of, or None."""
         full = ABBREVIATIONS.get(word)

@@ -64,6 +64,13 @@ def test_shorthand_is_read_as_the_word_the_notes_use():
     assert speller.correct("wk") is None  # nor "week": nothing to read it as
 
 
+def test_shorthand_the_notes_also_use_counts_the_word_it_stands_for_too():
+    speller = Speller([["press", "esc"], ["remove", "delay", "escape", "key"]], lambda w: False)
+    assert speller.correct("esc") is None  # the notes use it: left as written
+    assert speller.spelt_out("esc") == "escape"  # and searched as "escape" as well
+    assert speller.spelt_out("yr") is None  # the notes never say "year"
+
+
 def test_everyday_words_are_not_names():
     assert everyday("reboot") and everyday("footer") and everyday("untyped")
     assert everyday("50k")
