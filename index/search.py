@@ -29,7 +29,7 @@ from .markdown import section_text
 from .names import NameIndex
 from .spelling import Speller
 from .store import LoadedIndex
-from .text import QUESTION_WORDS, compounds, query_terms, stem, terms, words
+from .text import QUESTION_WORDS, asking_span, compounds, query_terms, stem, terms, words
 from .words import everyday
 
 DENSE_CANDIDATES = 64  # passages
@@ -37,6 +37,7 @@ LEXICAL_CANDIDATES = 24  # sections
 # Units that are only pointers elsewhere say nothing about what a section covers.
 _REFERENCE_KINDS = ("link",)
 _WORD = re.compile(r"\w+")
+_ACRONYM = re.compile(r"\b\w*[A-Z]\w*[A-Z]\w*\b")  # two capitals or more
 
 RANK_FEATURES = (
     "dense",  # cosine of the question and the section's best passage
@@ -225,8 +226,11 @@ class Searcher:
         question's subject words."""
         corrections = []
         text = question
+        # An acronym ("ASGs", "EKS") is a name as its writer meant it, not a slip.
+        acronyms = {m.group().lower() for m in _ACRONYM.finditer(question)}
         for w in dict.fromkeys(words(question)):
-            fixed = None if w in QUESTION_WORDS else self.speller.correct(w)
+            skip = w in QUESTION_WORDS or w in acronyms
+            fixed = None if skip else self.speller.correct(w)
             if fixed:
                 corrections.append((w, fixed))
         if corrections:
@@ -247,7 +251,9 @@ class Searcher:
             search_text=text,
             terms=qterms,
             named=frozenset(terms(" ".join(named_words))),
-            unknown=tuple(dict.fromkeys(self.unknown_names(text))),
+            # Names the story around the ask gives ("we're on EKS with ASGs")
+            # say where the asker is, not what they ask about.
+            unknown=tuple(dict.fromkeys(self.unknown_names(text[slice(*asking_span(text))]))),
             corrections=tuple(corrections),
             name_scores=name_scores,
             weighted=weighted,

@@ -92,18 +92,19 @@ class Speller:
         full = ABBREVIATIONS.get(word)
         if full is not None:
             return full if full in self.df and word not in self.df else None
-        if len(word) == MIN_LENGTH - 1 and word not in SHORT_TARGETS:
-            # Three letters: only a slip of a question's own words ("hwo").
-            same_start = sorted(w for w in SHORT_TARGETS if w[0] == word[0])
-            near = process.extract(word, same_start, scorer=OSA.distance, score_cutoff=1)
-            return near[0][0] if near else None
         if (
-            len(word) < MIN_LENGTH
+            len(word) < MIN_LENGTH - 1
             or not word.isalpha()
             or word in self.df
             or self.known_whole(word)
         ):
             return None
+        if len(word) == MIN_LENGTH - 1:
+            # Three letters: only a slip of a question's own words ("hwo"),
+            # never a word as written ("add" is not "and").
+            same_start = sorted(w for w in SHORT_TARGETS if w[0] == word[0])
+            near = process.extract(word, same_start, scorer=OSA.distance, score_cutoff=1)
+            return near[0][0] if near else None
         limit = 2 if len(word) >= LONG_WORD else 1
         choices = [
             w

@@ -56,3 +56,15 @@ def compounds(text: str) -> list[str]:
     stemmed; callers keep those the notes actually use."""
     ws = words(text)
     return [stem(a + b) for a, b in pairwise(ws)]
+
+
+_SENTENCE = re.compile(r"[^.?!—]+[?]|[^.?!—]+$")
+
+
+def asking_span(text: str) -> tuple[int, int]:
+    """Where a question asks, as against the story around it: its first
+    sentence that ends in "?", else its last one ("kube-dns keeps getting
+    OOMKilled. want its memory limits bumped" asks for the bump)."""
+    spans = [m.span() for m in _SENTENCE.finditer(text) if len(m.group().split()) >= 2]
+    asked = [sp for sp in spans if text[sp[0] : sp[1]].rstrip().endswith("?")]
+    return asked[0] if asked else spans[-1] if spans else (0, len(text))

@@ -194,3 +194,18 @@ def test_everyday_words_the_notes_never_use_do_not_count_against_a_question(engi
     named = searcher.read("how do I set up linkerd?")
     assert named.absent == dict(named.weighted)["linkerd"] > 0
     assert "linkerd" in named.unknown
+
+
+def test_names_in_the_story_around_the_ask_do_not_count_as_unknown(engine):
+    searcher = engine._snapshot.searcher
+    # Where the asker is ("on EKS, with ASGs") is not what they ask about...
+    story = searcher.read("we run EKS with ASGs. how do nodes get added when pods are pending?")
+    assert story.unknown == ()
+    # ...but a name in the ask itself is.
+    asked = searcher.read("how do I add nodes on EKS when pods are pending?")
+    assert asked.unknown == ("eks",)
+    # Without a "?", the last sentence asks.
+    said = searcher.read(
+        "kube-dns keeps getting OOMKilled. want its memory limits raised with size"
+    )
+    assert said.unknown == ()

@@ -46,6 +46,9 @@ def test_misspellings_of_the_notes_words_are_corrected_and_nothing_else():
     assert speller.correct("bake") is None  # an everyday word the notes don't use
     assert speller.correct("linkerd") is None  # a name the notes don't have
     assert speller.correct("xnstall") is None  # the first letter is kept by a slip
+    # A three-letter word as written is not a slip of a question word.
+    words_known = Speller(notes, known_whole=lambda w: w in {"add"})
+    assert words_known.correct("add") is None and words_known.correct("adn") == "and"
 
 
 def test_a_doubled_letter_slip_wins_over_a_commoner_word_as_near():
@@ -174,3 +177,14 @@ def test_a_snippet_tells_what_was_printed_from_what_to_type(snippet: str, share:
     from index.answer import output_share
 
     assert output_share(snippet) == pytest.approx(share)
+
+
+def test_where_a_question_asks():
+    from index.text import asking_span
+
+    def ask(q: str) -> str:
+        return q[slice(*asking_span(q))].strip()
+
+    assert ask("we're on EKS. how do I add nodes? bonus if it's cheap") == "how do I add nodes?"
+    assert ask("kube-dns gets OOMKilled. want its limits raised") == "want its limits raised"
+    assert ask("metallb") == "metallb"
