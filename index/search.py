@@ -62,14 +62,15 @@ FOUND_FEATURES = (
     "title",  # the question's words in the section's headings and folders
     "coverage",  # the question's words anywhere in the section
     "name",
-    # Name-like words of the question the notes never mention, each weighed by
+    # Name-like words of what the question asks (index/text.py's asking_span:
+    # not the story around it) the notes never mention, each weighed by
     # how rarely the notes meet a new word: in a 72-section notebook a
     # fifth of the words are in one section only, so a question's word
     # missing from it ("repo", "OOMing") says little; in 1,900 how-to notes
     # it is one in twenty-three, and a missing name ("worktree") says more.
     "unknown",
-    # IDF-weighted share of the question's words the notes never use, not
-    # counting everyday English: a short notebook lacks most everyday words
+    # IDF-weighted share of the question's words (in what it asks, as for
+    # "unknown") the notes never use, not counting everyday English: a short notebook lacks most everyday words
     # ("idle", "night", "shrink"), which says nothing of whether it covers a need.
     "absent",
     # The closest sentence over the median of the candidates' closest sentences:
@@ -245,7 +246,7 @@ class Searcher:
         qterms += tuple(t for t in expanded if t in self.idf and t not in qterms)
         name_scores, named_words = self.names.match(text)
         weighted = self._weighted(qterms)
-        absent = self._absent(text)
+        absent = self._absent(text[slice(*asking_span(text))])
         return Query(
             text=question,
             search_text=text,

@@ -28,16 +28,16 @@ RANK = {
 # out-of-scope one answered), each collection and class weighing the same.
 FOUND = {
     "sentence": 1.352,
-    "residual": 8.136,
-    "title": -3.312,
-    "coverage": 4.721,
-    "name": 2.216,
-    "unknown": -1.064,
-    "absent": -0.876,
-    "standout": 3.778,
+    "residual": 8.108,
+    "title": -3.298,
+    "coverage": 4.724,
+    "name": 2.223,
+    "unknown": -1.054,
+    "absent": -0.990,
+    "standout": 3.802,
 }
-FOUND_BIAS = -6.106
-FOUND_THRESHOLD = 0.387
+FOUND_BIAS = -6.111
+FOUND_THRESHOLD = 0.379
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
