@@ -90,15 +90,16 @@ _REPLACE_CUE = re.compile(
 )
 _INLINE_CODE = re.compile(r"`[^`]+`")
 # A sentence that announces what a command printed ("It prints a line for
-# each package:", "you'll see the following:"): the snippet after it is output.
-# ("To print the branch, run:" announces a command, not its output.)
+# each package:", "you'll see the following:", "The output is:"): the snippet
+# after it is output. ("To print the branch, run:" announces a command, and
+# "Here is what the config looks like:" shows what to write.)
 _SHOWS_OUTPUT = re.compile(
-    r"(?:\b(?:it|this|that|which|they|command|script|query)\s+(?:will\s+|should\s+|then\s+)?"
-    r"(?:prints?|outputs?|shows?|returns?|gives?|displays?|produces?)\b|"
+    r"^(?!if\b).*(?:\b(?:it|this|that|which|they|command|script|query)\s+"
+    r"(?:will\s+|should\s+|then\s+|might\s+)?(?:prints?|outputs?|displays?|produces?|returns?)\b|"
     r"\byou(?:'ll| will| should)? (?:see|get)\b|"
-    r"\b(?:output|result)s? (?:is|are|would be|will be|looks?)\b|\blooks? (?:something )?like\b)"
+    r"\b(?:output|result)s? (?:is|are|would be|will be|might|may|should)\b)"
     r"[^.!?]*:\s*$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.DOTALL,
 )
 _PROMPT = re.compile(r"^\s*(?:[$%>❯#]|\w+(?:@[\w.-]+)?[:~\w/-]*[$#>])\s")
 _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S|[│┃┌└├─]")

@@ -70,8 +70,9 @@ FOUND_FEATURES = (
     # it is one in twenty-three, and a missing name ("worktree") says more.
     "unknown",
     # IDF-weighted share of the question's words (in what it asks, as for
-    # "unknown") the notes never use, not counting everyday English: a short notebook lacks most everyday words
-    # ("idle", "night", "shrink"), which says nothing of whether it covers a need.
+    # "unknown") the notes never use, not counting everyday English: a short
+    # notebook lacks most everyday words ("idle", "night", "shrink"), which
+    # says nothing of whether it covers a need.
     "absent",
     # The closest sentence over the median of the candidates' closest sentences:
     # how far the best section stands out from the rest of what was found,
