@@ -94,8 +94,8 @@ _INLINE_CODE = re.compile(r"`[^`]+`")
 # after it is output. ("To print the branch, run:" announces a command, and
 # "Here is what the config looks like:" shows what to write.)
 _SHOWS_OUTPUT = re.compile(
-    r"^(?!if\b).*(?:\b(?:it|this|that|which|they|command|script|query)\s+"
-    r"(?:will\s+|should\s+|then\s+|might\s+)?(?:prints?|outputs?|displays?|produces?|returns?)\b|"
+    r"^(?!if\b).*(?:\b(?:prints|outputs|displays|produces)\b|"
+    r"\b(?:will|should|would|might)\s+(?:print|output|display|produce|return)\b|"
     r"\byou(?:'ll| will| should)? (?:see|get)\b|"
     r"\b(?:output|result)s? (?:is|are|would be|will be|might|may|should)\b)"
     r"[^.!?]*:\s*$",

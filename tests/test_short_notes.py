@@ -41,6 +41,25 @@ every new repository start on `main`, set the default once, globally:
 $ git config --global init.defaultBranch main
 ```
 """,
+    "nginx/redirect-to-https.md": """# Redirect HTTP To HTTPS
+
+A server block that listens on port 80 can send every request to the same
+address over HTTPS. Here is what the config looks like:
+
+```nginx
+server {
+    listen 80;
+    return 301 https://$host$request_uri;
+}
+```
+
+After a reload, a plain request gets the redirect. Running curl prints:
+
+```
+HTTP/1.1 301 Moved Permanently
+Location: https://example.com/
+```
+""",
     "git/merge-a-branch.md": """# Merge A Branch
 
 A merge joins two histories with a merge commit and keeps every commit as it
@@ -88,3 +107,10 @@ def test_a_comparison_of_two_short_notes_gives_a_part_of_each(short_engine):
     titles = {c.title for c in answer.citations[:2]}
     assert titles == {"Merge A Branch", "Rebase A Branch"}
     assert "merge commit" in answer.text and "straight line" in answer.text
+
+
+def test_a_snippet_shown_as_what_to_write_is_kept_and_printed_output_is_not(short_engine):
+    answer = short_engine.ask("how do I make nginx redirect every http request to https?")
+    assert answer.citations[0].title == "Redirect HTTP To HTTPS"
+    assert any("return 301" in c for c in answer.code)
+    assert "Moved Permanently" not in answer.text
