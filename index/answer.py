@@ -30,7 +30,7 @@ from .embed import QueryEncoding
 from .intent import COMPARE, DEFINE, HOWTO, LIST, intent_of
 from .search import Query, SearchResult
 from .store import LoadedIndex, Unit
-from .text import terms
+from .text import question_sentences, terms
 
 NOT_FOUND = "This is not in the notes."
 MAX_TEXT_CHARS = 450  # one sentence or item, clipped beyond; a paragraph's sentences together
@@ -114,7 +114,6 @@ _PLAIN_NAME = re.compile(r"^[\w.~/-]+$")
 _WORDS = re.compile(r"\w+")
 ECHO_SHARE = 0.8  # of a quote's words in a unit, for it to repeat the quote
 _ERROR_CODE = re.compile(r"\b[A-Z]{1,5}\d{2,}\b")  # E212, ORA-00942's parts, HTTP503
-_ASKS = re.compile(r"[^.?!—]+[?]|[^.?!—]+$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ class Asked:
         # The project's name is in every sentence about it: what else was asked?
         focus = frozenset(asked - result.named or asked)
         text = question
-        spans = [m.span() for m in _ASKS.finditer(text) if len(m.group().split()) >= 2]
+        spans = question_sentences(text)
         need = enc.pool_together(spans[-1:]) if spans else None
         echoes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
         tokens = [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text)]
@@ -171,23 +170,7 @@ class Extractor:
             self.by_section[u.section_id].append(i)
         self.unit_terms = [frozenset(terms(u.text)) for u in loaded.units]
         # A snippet's share of printed output is the snippet's own: read once.
-        units = loaded.units
-        self.unit_output = np.asarray(
-            [
-                (
-                    1.0
-                    if j > 0
-                    and units[j - 1].section_id == u.section_id
-                    and units[j - 1].kind == "text"
-                    and _SHOWS_OUTPUT.search(units[j - 1].text)
-                    else output_share(u.text)
-                )
-                if u.kind == "code"
-                else 0.0
-                for j, u in enumerate(units)
-            ],
-            dtype=np.float32,
-        )
+        self.unit_output = np.asarray(_output_shares(loaded.units), dtype=np.float32)
         # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
         self.weights = np.asarray(
             [weights.UNIT.get(f, 0.0) for f in UNIT_FEATURES], dtype=np.float32
@@ -413,6 +396,27 @@ class Extractor:
         return len(text.split()) >= 3
 
 
+def _output_shares(units: Sequence[Unit]) -> list[float]:
+    """Per unit, the share of it that is printed output: all of a snippet a
+    sentence of its section announces as output ("It prints:"), else what
+    output_share reads in the snippet; none of a sentence."""
+    shares = []
+    for j, u in enumerate(units):
+        before = units[j - 1] if j > 0 else None
+        if u.kind != "code":
+            shares.append(0.0)
+        elif (
+            before is not None
+            and before.section_id == u.section_id
+            and before.kind == "text"
+            and _SHOWS_OUTPUT.search(before.text)
+        ):
+            shares.append(1.0)
+        else:
+            shares.append(output_share(u.text))
+    return shares
+
+
 def output_share(snippet: str) -> float:
     """The share of a snippet's lines that are output rather than input."""
     lines = [ln for ln in snippet.splitlines() if ln.strip()]
@@ -435,8 +439,9 @@ def compose_answer(
     question = query.text
     if not result.found or not result.hits:
         return not_found(question)
+    asked = Asked.read(query.search_text, enc, result)
     # "X vs Y" cites both sides, however sure the ranking is of one.
-    hits = _cited(result.hits, top_k, 2 if intent_of(query.search_text) == COMPARE else 1)
+    hits = _cited(result.hits, top_k, 2 if asked.intent == COMPARE else 1)
     best = hits[0].section
     citations = tuple(_citation(h, base_url) for h in hits)
     if best.is_link_only and not best.link_resolved:
@@ -456,7 +461,6 @@ def compose_answer(
 
     units = extractor.loaded.units
     chosen: list[int] = []
-    asked = Asked.read(query.search_text, enc, result)
     choice = extractor.choose(best, asked)
     if choice is not None:
         chosen = list(choice.units)

@@ -53,7 +53,8 @@ RANK_FEATURES = (
     "size",  # log of the section's sentences: the best of many matches more by chance
     # The section is the aspect of its parent's topic that the question asks
     # for ("Disadvantage(s): federation" to "what does splitting the DB cost
-    # us?"); it then also stands on its parent's evidence (_TOPICAL).
+    # us?"); it then also stands on its topic's evidence (_TOPICAL): its
+    # parent's and its parent's other sub-sections'.
     "aspect",
 )
 FOUND_FEATURES = (
@@ -153,7 +154,6 @@ class Searcher:
         texts = [section_text(s) for s in self.sections]
         self.names = NameIndex(self.sections, texts)
         self.title_terms = [frozenset(terms(s.context_path)) for s in self.sections]
-        self.leaf_terms = [frozenset(terms(s.title)) for s in self.sections]
         self.section_terms = [
             frozenset(terms(s.context_path + " " + t))
             for s, t in zip(self.sections, texts, strict=True)
@@ -247,15 +247,16 @@ class Searcher:
         qterms += tuple(t for t in expanded if t in self.idf and t not in qterms)
         name_scores, named_words = self.names.match(text)
         weighted = self._weighted(qterms)
-        absent = self._absent(text[slice(*asking_span(text))])
+        # Names and words the story around the ask gives ("we're on EKS with
+        # ASGs") say where the asker is, not what they ask about.
+        ask = text[slice(*asking_span(text))]
+        absent = self._absent(ask)
         return Query(
             text=question,
             search_text=text,
             terms=qterms,
             named=frozenset(terms(" ".join(named_words))),
-            # Names the story around the ask gives ("we're on EKS with ASGs")
-            # say where the asker is, not what they ask about.
-            unknown=tuple(dict.fromkeys(self.unknown_names(text[slice(*asking_span(text))]))),
+            unknown=tuple(dict.fromkeys(self.unknown_names(ask))),
             corrections=tuple(corrections),
             name_scores=name_scores,
             weighted=weighted,
@@ -289,7 +290,7 @@ class Searcher:
         )
         top = order[0]
         if query.contrast is not None and query.contrast.rules_out(
-            self.leaf_terms[int(cands.ids[top])]
+            frozenset(terms(self.sections[int(cands.ids[top])].title))
         ):
             # The notes' closest section is about the very thing the question
             # asks to do without ("… an SSH key instead of a GPG key" against

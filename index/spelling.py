@@ -89,9 +89,8 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The word of the notes `word` is a misspelling or shorthand of, or None."""
-        full = ABBREVIATIONS.get(word)
-        if full is not None:
-            return full if full in self.df and word not in self.df else None
+        if word in ABBREVIATIONS:
+            return self.spelt_out(word) if word not in self.df else None
         if (
             len(word) < MIN_LENGTH - 1
             or not word.isalpha()

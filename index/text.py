@@ -61,10 +61,16 @@ def compounds(text: str) -> list[str]:
 _SENTENCE = re.compile(r"[^.?!—]+[?]|[^.?!—]+$")
 
 
+def question_sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of a question's asked sentences (ending in "?") and of its
+    last words, of two words or more."""
+    return [m.span() for m in _SENTENCE.finditer(text) if len(m.group().split()) >= 2]
+
+
 def asking_span(text: str) -> tuple[int, int]:
     """Where a question asks, as against the story around it: its first
     sentence that ends in "?", else its last one ("kube-dns keeps getting
     OOMKilled. want its memory limits bumped" asks for the bump)."""
-    spans = [m.span() for m in _SENTENCE.finditer(text) if len(m.group().split()) >= 2]
+    spans = question_sentences(text)
     asked = [sp for sp in spans if text[sp[0] : sp[1]].rstrip().endswith("?")]
     return asked[0] if asked else spans[-1] if spans else (0, len(text))
