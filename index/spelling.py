@@ -17,56 +17,11 @@ from collections.abc import Callable, Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .words import ABBREVIATIONS
+
 MIN_LENGTH = 4
 LONG_WORD = 8  # from this length, two slips are allowed
 SHORT_TARGETS = frozenset({"how", "who", "why", "what", "when", "where", "which", "the", "and"})
-# Everyday shorthand, read as the word it stands for when the notes use that
-# word and not the shorthand ("downtime per yr" of a table's "per year").
-ABBREVIATIONS = {
-    "yr": "year",
-    "yrs": "years",
-    "mo": "month",
-    "mos": "months",
-    "wk": "week",
-    "wks": "weeks",
-    "hr": "hour",
-    "hrs": "hours",
-    "mins": "minutes",
-    "secs": "seconds",
-    "ms": "milliseconds",
-    "approx": "approximately",
-    "repo": "repository",
-    "repos": "repositories",
-    "dir": "directory",
-    "dirs": "directories",
-    "env": "environment",
-    "config": "configuration",
-    "db": "database",
-    "dbs": "databases",
-    "msg": "message",
-    "pkg": "package",
-    "perf": "performance",
-    "esc": "escape",
-    "ctrl": "control",
-    "cmd": "command",
-    "cmds": "commands",
-    "arg": "argument",
-    "args": "arguments",
-    "param": "parameter",
-    "params": "parameters",
-    "func": "function",
-    "funcs": "functions",
-    "var": "variable",
-    "vars": "variables",
-    "lib": "library",
-    "libs": "libraries",
-    "dep": "dependency",
-    "deps": "dependencies",
-    "docs": "documentation",
-    "img": "image",
-    "imgs": "images",
-    "prev": "previous",
-}
 
 
 class Speller:

@@ -29,14 +29,74 @@ def english_words() -> frozenset[str]:
     return _english
 
 
-# "untyped", "reformatting", "autoscaled": an everyday word with a prefix.
-_PREFIXES = ("un", "re", "non", "pre", "de", "dis", "over", "under", "sub", "auto", "multi")
+# "untyped", "reformatting", "misconfigured": an everyday word with a prefix.
+_PREFIXES = ("un", "re", "non", "pre", "de", "dis", "mis", "over", "under", "sub", "auto", "multi")
+
+# Everyday shorthand, read as the word it stands for when the notes use that
+# word and not the shorthand ("downtime per yr" of a table's "per year").
+ABBREVIATIONS = {
+    "yr": "year",
+    "yrs": "years",
+    "mo": "month",
+    "mos": "months",
+    "wk": "week",
+    "wks": "weeks",
+    "hr": "hour",
+    "hrs": "hours",
+    "mins": "minutes",
+    "secs": "seconds",
+    "ms": "milliseconds",
+    "approx": "approximately",
+    "repo": "repository",
+    "repos": "repositories",
+    "dir": "directory",
+    "dirs": "directories",
+    "env": "environment",
+    "config": "configuration",
+    "db": "database",
+    "dbs": "databases",
+    "msg": "message",
+    "pkg": "package",
+    "perf": "performance",
+    "esc": "escape",
+    "ctrl": "control",
+    "cmd": "command",
+    "cmds": "commands",
+    "arg": "argument",
+    "args": "arguments",
+    "param": "parameter",
+    "params": "parameters",
+    "func": "function",
+    "funcs": "functions",
+    "var": "variable",
+    "vars": "variables",
+    "lib": "library",
+    "libs": "libraries",
+    "dep": "dependency",
+    "deps": "dependencies",
+    "docs": "documentation",
+    "img": "image",
+    "imgs": "images",
+    "prev": "previous",
+}
+# Chat shorthand with no one word of the notes to read it as ("ppl", "devs"),
+# or too many ("auth"): everyday language all the same, not a name.
+# fmt: off
+CHAT = frozenset({
+    "ppl", "pls", "plz", "thx", "btw", "fyi", "imo", "tbh", "afaik", "iirc", "idk", "smth",
+    "sth", "lol", "wip", "tldr", "cuz", "atm", "dev", "devs", "auth", "admins", "sysadmin",
+    "sysadmins", "creds", "cred", "perms", "impl", "misc", "util", "utils", "repo", "repos",
+    "prs", "noob",
+})
+# fmt: on
 
 
 def everyday(word: str) -> bool:
     word = word.lower()
     if word[:1].isdigit():
         return True  # a quantity ("50k", "10x", "2018"), not a name
+    if word in CHAT or word in ABBREVIATIONS:
+        return True
     english = english_words()
     if word in english:
         return True

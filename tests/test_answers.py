@@ -196,6 +196,16 @@ def test_everyday_words_the_notes_never_use_do_not_count_against_a_question(engi
     assert "linkerd" in named.unknown
 
 
+def test_chat_shorthand_and_prefixed_words_are_not_names_the_notes_lack(engine):
+    # "ppl", "devs" and "misconfigured" are everyday language, however the
+    # model splits them: asking with them is not asking about something new.
+    searcher = engine._snapshot.searcher
+    casual = searcher.read("how do ppl stop devs from shipping misconfigured webhooks?")
+    assert casual.unknown == () and casual.absent == 0.0
+    named = searcher.read("how do ppl stop devs from shipping misconfigured linkerd proxies?")
+    assert named.unknown == ("linkerd",)
+
+
 def test_names_in_the_story_around_the_ask_do_not_count_as_unknown(engine):
     searcher = engine._snapshot.searcher
     # Where the asker is ("on EKS, with ASGs") is not what they ask about...
