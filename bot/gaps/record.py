@@ -35,6 +35,10 @@ class GapLog:
         store = GapStore(path, keep_days, keep_text=keep_text, writer=True) if keep_days else None
         return cls(store, probe, model)
 
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
     def answered(self, answer_id: str, answer: Answer) -> None:
         """An answer was posted: keep its question if the notes declined it."""
         if not answer.found:

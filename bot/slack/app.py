@@ -55,6 +55,7 @@ def build_app(
     client: WebClient | None = None,
     executor: Executor | None = None,
     memory: Memory | None = None,
+    gaps: GapLog | None = None,
 ) -> App:
     """The Bolt app for `engine`.
 
@@ -63,8 +64,9 @@ def build_app(
     listeners), so an ack never waits behind answers; answers run on
     `executor`, a thread pool (never forked processes: a forked child of a
     process whose model has run hangs). Calls `auth.test` once, here, to
-    check the token and learn the bot's user id. `memory` defaults to the
-    thread store the settings name (StoreUnavailable if it can't be opened)."""
+    check the token and learn the bot's user id. `memory` and `gaps` default
+    to the stores the settings name (StoreUnavailable if the thread store
+    can't be opened); whoever passes them closes them."""
     metrics = metrics or Metrics()
     deps = Deps(
         settings=settings,
@@ -72,13 +74,7 @@ def build_app(
         metrics=metrics,
         feedback=FeedbackLog(Path(settings.feedback_file)),
         memory=memory or Memory(open_store(settings), settings.thread_days, metrics),
-        gaps=GapLog.open(
-            settings.gaps_path,
-            settings.gaps_days,
-            settings.log_questions,
-            engine.closest,
-            engine.model_id,
-        ),
+        gaps=gaps or open_gaps(settings, engine),
     )
     bolt_log = logging.getLogger("notesbot.bolt")
     bolt_log.addFilter(_quiet_token_warning)
@@ -98,6 +94,17 @@ def build_app(
     commands.register(app, deps)
     actions.register(app, deps)
     return app
+
+
+def open_gaps(settings: Settings, engine: NotesEngine) -> GapLog:
+    """The log of questions the notes did not answer, as the settings say."""
+    return GapLog.open(
+        settings.gaps_path,
+        settings.gaps_days,
+        settings.log_questions,
+        engine.closest,
+        engine.model_id,
+    )
 
 
 def _quiet_token_warning(record: logging.LogRecord) -> bool:

@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from contextlib import ExitStack
 from urllib.parse import urlsplit
 
 from slack_bolt.error import BoltError
@@ -25,7 +25,7 @@ from bot.settings import Settings
 from bot.threads import StoreUnavailable, open_store
 from index.domain import NotesbotError
 
-from .app import build_app, secret
+from .app import build_app, open_gaps, secret
 from .memory import Memory
 from .notes import NotesEngine
 from .replies import slack_error
@@ -114,45 +114,49 @@ def serve(
 
     metrics = Metrics()
     metrics.track_index(engine)
-    try:
-        memory = Memory(open_store(settings), settings.thread_days, metrics)
-    except StoreUnavailable as exc:
-        _error(str(exc))
-        return 1
-    executor = ThreadPoolExecutor(
-        max_workers=settings.threads, thread_name_prefix="notesbot-answer"
-    )
-    try:
-        app = build_app(settings, engine, metrics=metrics, executor=executor, memory=memory)
-    except (BoltError, SlackClientError, OSError) as exc:
-        # BoltError's text holds auth.test's answer ("invalid_auth"), never the token.
-        reason = str(exc).splitlines()[0][:300] if isinstance(exc, BoltError) else slack_error(exc)
-        _error(f"Slack rejected SLACK_BOT_TOKEN or is unreachable: {reason}")
-        executor.shutdown(wait=False)
-        memory.close()
-        return 1
-
     stop_event = threading.Event()
-    socket_mode = bool(secret(settings.slack_app_token))
-    handler: Any = None
-    try:
-        server = start_in_thread(
-            Routes(
-                None if socket_mode else app,
-                metrics,
-                engine,
-                signing_secret=secret(settings.slack_signing_secret) or "",
-            ),
-            host=settings.host,
-            port=settings.port,
-            threads=settings.threads,
+    # Closed in reverse on every way out: Socket Mode, then the server, then
+    # the answers in progress (they may still write to the stores), then the stores.
+    with ExitStack() as cleanup:
+        try:
+            memory = Memory(open_store(settings), settings.thread_days, metrics)
+        except StoreUnavailable as exc:
+            _error(str(exc))
+            return 1
+        cleanup.callback(memory.close)
+        gaps = open_gaps(settings, engine)
+        cleanup.callback(gaps.close)
+        executor = ThreadPoolExecutor(
+            max_workers=settings.threads, thread_name_prefix="notesbot-answer"
         )
-    except OSError as exc:  # the port is taken, or the host is not ours
-        _error(f"cannot listen on NOTESBOT_PORT {settings.port}: {exc}")
-        executor.shutdown(wait=False)
-        memory.close()
-        return 1
-    try:
+        cleanup.callback(executor.shutdown, wait=True)
+        try:
+            app = build_app(
+                settings, engine, metrics=metrics, executor=executor, memory=memory, gaps=gaps
+            )
+        except (BoltError, SlackClientError, OSError) as exc:
+            # BoltError's text holds auth.test's answer ("invalid_auth"), never the token.
+            first = str(exc).splitlines()[0][:300] if isinstance(exc, BoltError) else None
+            _error(f"Slack rejected SLACK_BOT_TOKEN or is unreachable: {first or slack_error(exc)}")
+            return 1
+        socket_mode = bool(secret(settings.slack_app_token))
+        try:
+            server = start_in_thread(
+                Routes(
+                    None if socket_mode else app,
+                    metrics,
+                    engine,
+                    signing_secret=secret(settings.slack_signing_secret) or "",
+                ),
+                host=settings.host,
+                port=settings.port,
+                threads=settings.threads,
+            )
+        except OSError as exc:  # the port is taken, or the host is not ours
+            _error(f"cannot listen on NOTESBOT_PORT {settings.port}: {exc}")
+            return 1
+        cleanup.callback(server.stop)
+        cleanup.callback(stop_event.set)  # the reloader's signal, first of all
         if socket_mode:
             from .socket_mode import connect
 
@@ -161,6 +165,7 @@ def serve(
             except (SlackClientError, OSError) as exc:
                 _error(f"Socket Mode could not connect with SLACK_APP_TOKEN: {slack_error(exc)}")
                 return 1
+            cleanup.callback(handler.close)
             log.info("Socket Mode connected; health and metrics on port %d", server.port)
         else:
             log.info("HTTP mode: Slack requests on %s/slack/events", server.url)
@@ -175,13 +180,6 @@ def serve(
             on_ready(server, stop_event.set)
         stop_event.wait()
         log.info("stopping: finishing the answers in progress")
-    finally:
-        stop_event.set()
-        if handler is not None:
-            handler.close()
-        server.stop()
-        executor.shutdown(wait=True)
-        memory.close()
     return 0
 
 

@@ -175,6 +175,11 @@ def test_serve_runs_the_real_server_until_stopped(
     assert "ingress" in post.text
     with pytest.raises(OSError):
         get(port, "/healthz")
+    # Its stores were closed, not left to the garbage collector: SQLite has
+    # folded its write-ahead logs back into the databases.
+    settings = make_settings()
+    for db in (settings.gaps_path, settings.thread_db):
+        assert db.exists() and not db.with_name(db.name + "-wal").exists()
 
 
 def test_serve_in_socket_mode_says_so_when_slack_rejects_the_app_token(
