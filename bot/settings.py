@@ -17,6 +17,7 @@ from index.config import DEFAULT_MODEL, DEFAULT_PRECISION, INDEX_TYPES, PRECISIO
 from index.freshness import DEFAULT_STALE_AFTER, parse_age
 
 SLACK_API_URL = "https://slack.com/api/"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -79,10 +80,6 @@ class Settings(BaseSettings):
         parse_age(value)  # ValueError: the one line the CLI shows
         return value
 
-    @property
-    def gaps_path(self) -> Path:
-        return self.gaps_file or Path(self.feedback_file).with_name("gaps.sqlite")
-
     @field_validator("index_type")
     @classmethod
     def _known_index_type(cls, value: str) -> str:
@@ -96,6 +93,13 @@ class Settings(BaseSettings):
         if value not in PRECISIONS:
             raise ValueError(f"must be one of {', '.join(PRECISIONS)}")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
 
     @field_validator("command")
     @classmethod
@@ -117,6 +121,10 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def gaps_path(self) -> Path:
+        return self.gaps_file or Path(self.feedback_file).with_name("gaps.sqlite")
 
     def index_config(self) -> IndexConfig:
         return IndexConfig(

@@ -120,10 +120,15 @@ def test_corrupt_index_is_one_line_and_non_zero(env):
     assert run(["ask", "what is kyverno?"], env).returncode == 0
 
 
-def test_bad_setting_is_one_line_and_exits_2(env):
-    r = run(["ask", "x"], {**env, "NOTESBOT_INDEX_TYPE": "bogus"})
-    assert r.returncode == 2 and "NOTESBOT_INDEX_TYPE" in r.stderr.upper()
-    assert "Traceback" not in r.stderr
+@pytest.mark.parametrize(
+    "command,variable,value",
+    [(["ask", "x"], "NOTESBOT_INDEX_TYPE", "bogus"), (["serve"], "NOTESBOT_LOG_LEVEL", "loud")],
+)
+def test_bad_setting_is_one_line_and_exits_2(env, command, variable, value):
+    r = run(command, {**env, variable: value})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    [error] = errors(r.stderr)
+    assert variable in error
 
 
 def test_a_bad_port_exits_2_as_the_docs_say(env):
