@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.fit import Sample, balanced_weights, best_threshold, fit_softmax
+from bench.fit import Sample, balanced_weights, best_threshold, fit_found, fit_softmax
 from index.evaluate import Question
 
 
@@ -42,3 +42,22 @@ def test_a_list_of_no_weight_does_not_move_the_ranking() -> None:
     assert w[0] > 0.5
     w = fit_softmax([up, down], np.zeros(1), 0.01, np.asarray([0.0, 1.0]))
     assert w[0] < -0.5
+
+
+def test_questions_marked_rank_only_do_not_move_abstention() -> None:
+    def one(collection: str, found: bool, evidence: float, abstention: bool = True) -> Sample:
+        s = sample(collection, found)
+        s.found_x = [np.asarray([evidence])]
+        s.abstention = abstention
+        return s
+
+    base = [one("a", True, 1.0), one("a", False, 0.0), one("b", True, 0.9), one("b", False, 0.1)]
+    # Covered questions with no evidence would pull the threshold down to answer them.
+    low = [one("b", True, 0.05) for _ in range(20)]
+    marked = [one("b", True, 0.05, abstention=False) for _ in range(20)]
+    w_rank = np.zeros(1)
+    _, _, t = fit_found(base, w_rank)
+    _, _, t_marked = fit_found(base + marked, w_rank)
+    _, _, t_fitted = fit_found(base + low, w_rank)
+    assert t_marked == t
+    assert t_fitted < t
