@@ -114,6 +114,13 @@ _PLAIN_NAME = re.compile(r"^[\w.~/-]+$")
 _WORDS = re.compile(r"\w+")
 ECHO_SHARE = 0.8  # of a quote's words in a unit, for it to repeat the quote
 _ERROR_CODE = re.compile(r"\b[A-Z]{1,5}\d{2,}\b")  # E212, ORA-00942's parts, HTTP503
+# An error pasted without quotes ("… gives ERROR: cannot truncate a table
+# referenced in a foreign key constraint. How do I …"): its text, to the end
+# of its sentence or line.
+_ERROR_TEXT = re.compile(
+    r"\b(?:error|fatal|exception|\w+(?:Error|Exception))\s*:\s*([^\n]+?)(?=[.?!](?:\s|$)|\s/\s|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,7 @@ class Asked:
         tokens = [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text)]
         echoes += [t for t in tokens if len(t) >= 8 and not _PLAIN_NAME.match(t)]
         echoes += _ERROR_CODE.findall(text)
+        echoes += [m.group(1) for m in _ERROR_TEXT.finditer(text) if len(m.group(1).split()) >= 3]
         return cls(
             question,
             intent_of(question),
