@@ -9,18 +9,18 @@ Do not edit by hand; change the signals or the questions and fit again.
 # as a softmax over each question's candidates (acceptable sections = target),
 # each collection weighing the same.
 RANK = {
-    "dense": 3.859,
-    "sentence": 4.064,
-    "sentences": 3.823,
-    "heading": 2.855,
-    "lexical": 3.755,
-    "title": 1.361,
-    "coverage": 2.219,
-    "name": 1.825,
-    "deprecated": -0.391,
-    "reference": -0.506,
-    "size": -1.176,
-    "aspect": 0.963,
+    "dense": 4.574,
+    "sentence": 5.054,
+    "sentences": 4.614,
+    "heading": 3.071,
+    "lexical": 3.770,
+    "title": 1.629,
+    "coverage": 2.458,
+    "name": 2.572,
+    "deprecated": -0.493,
+    "reference": -0.693,
+    "size": -1.528,
+    "aspect": 1.222,
 }
 # Abstention: logistic regression of "the notes answer it" on FOUND_FEATURES
 # of the best section; answered when the probability reaches FOUND_THRESHOLD
@@ -28,17 +28,17 @@ RANK = {
 # out-of-scope one answered), each collection and class weighing the same;
 # not fitted on the questions bench/fit.py marks rank_only.
 FOUND = {
-    "sentence": 1.451,
-    "residual": 8.017,
-    "title": -3.273,
-    "coverage": 4.702,
-    "name": 2.208,
+    "sentence": 1.330,
+    "residual": 8.205,
+    "title": -3.143,
+    "coverage": 4.553,
+    "name": 2.104,
     "unknown": -1.120,
-    "absent": -1.305,
-    "standout": 3.724,
+    "absent": -1.279,
+    "standout": 3.833,
 }
-FOUND_BIAS = -6.100
-FOUND_THRESHOLD = 0.390
+FOUND_BIAS = -6.115
+FOUND_THRESHOLD = 0.383
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
