@@ -116,25 +116,44 @@ def load_questions(path: Path) -> list[Question]:
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            expect = tuple(d.get("expect") or ())
-            out.append(
-                Question(
-                    id=str(d.get("id", n)),
-                    question=str(d["question"]),
-                    expect=expect,
-                    answer_has=tuple(d.get("answer_has") or ()),
-                    found=bool(d.get("found", bool(expect))),
-                    # The note the title must come from, where several share it.
-                    expect_source=d.get("expect_source") or d.get("source"),
-                    kind=str(d.get("kind", "")),
-                )
-            )
+            out.append(_question(json.loads(line), n))
         except (ValueError, KeyError, TypeError) as exc:
             raise NotesbotError(f"{path}:{n}: not a question object ({exc})") from exc
     if not out:
         raise NotesbotError(f"no questions in {path}")
     return out
+
+
+def _question(d: object, n: int) -> Question:
+    if not isinstance(d, dict):
+        raise TypeError(f"a JSON object per line, not {type(d).__name__}")
+    question = d["question"]
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError('"question" must be the question\'s text')
+    expect = _strings(d, "expect")
+    source = d.get("expect_source") or d.get("source")
+    return Question(
+        id=str(d.get("id", n)),
+        question=question,
+        expect=expect,
+        answer_has=_strings(d, "answer_has"),
+        found=bool(d.get("found", bool(expect))),
+        # The note the title must come from, where several share it.
+        expect_source=str(source) if source else None,
+        kind=str(d.get("kind", "")),
+    )
+
+
+def _strings(d: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of strings (a lone string is one)."""
+    value = d.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f'"{key}" must be a list of strings')
+    return tuple(value)
 
 
 def rank_of(q: Question, answer: Answer) -> int | None:

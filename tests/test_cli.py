@@ -186,9 +186,12 @@ def test_eval_prints_the_figures(env, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "hit@1          1.000" in r.stdout and "abstention     1.000" in r.stdout
     bad = tmp_path / "bad.jsonl"
-    bad.write_text("not json\n")
-    r = run(["eval", str(bad)], env)
-    assert r.returncode == 1 and "bad.jsonl:1" in r.stderr
+    for line in ("not json", "[1, 2]", '{"question": "x", "expect": 5}', '{"question": ""}'):
+        bad.write_text('{"question": "what is kyverno?"}\n' + line + "\n")
+        r = run(["eval", str(bad)], env)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        [error] = errors(r.stderr)
+        assert "bad.jsonl:2" in error
 
 
 def test_help_matches_the_contract():
