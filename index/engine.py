@@ -31,6 +31,7 @@ from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
 from .search import Searcher, SearchResult
 from .store import LoadedIndex, check_manifest, current_version, load_index
+from .text import tidy_question
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ class Engine:
         """The answer, and the fitted probability that its best section answers
         (1 for the catalog's own answer): how a thread's follow-up chooses
         between its readings (index/conversation.py)."""
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        question = tidy_question(question, MAX_QUESTION_CHARS)
         snap = self._snapshot
         t0 = time.perf_counter()
         if not question:
@@ -189,7 +190,7 @@ class Engine:
         section = snap.loaded.section_by_id.get(section_id)
         if section is None:
             return None
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS] or section.title
+        question = tidy_question(question, MAX_QUESTION_CHARS) or section.title
         query = snap.searcher.read(question)
         enc = self.embedder.encode_query(query.search_text)
         chosen = SearchResult((Hit(section, 1.0),), True, query.terms, query.named, 1.0)
@@ -209,7 +210,7 @@ class Engine:
         """The question's vector and the section nearest to it in meaning,
         however far (what the report of unanswered questions groups by)."""
         loaded = self._snapshot.loaded
-        vector = self.embedder.embed_query(" ".join(question.split())[:MAX_QUESTION_CHARS])
+        vector = self.embedder.embed_query(tidy_question(question, MAX_QUESTION_CHARS))
         if not loaded.passages:
             return vector, None
         scores, rows = loaded.dense.search(vector.reshape(1, -1).astype(np.float32), 1)

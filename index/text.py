@@ -4,6 +4,7 @@ question and the notes are always cut the same way."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 
@@ -26,6 +27,15 @@ QUESTION_WORDS = frozenset(
     working
     """.split()  # noqa: SIM905
 ) | frozenset(STOPWORDS_EN)
+
+
+def tidy_question(text: str, limit: int) -> str:
+    """A question as typed or pasted, on one line: control and invisible
+    format characters (a bell, a zero-width space from a chat client) read as
+    spaces, runs of spaces as one, at most `limit` characters."""
+    if not text.isprintable():
+        text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    return " ".join(text.split())[:limit]
 
 
 @lru_cache(maxsize=65536)

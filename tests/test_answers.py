@@ -111,6 +111,15 @@ def test_empty_and_very_long_questions(engine):
     assert a.found and len(a.question) <= 500
 
 
+def test_invisible_and_control_characters_pasted_in_do_not_change_the_answer(engine):
+    # A zero-width space from a chat client, a stray bell, a tab.
+    clean = engine.ask("what replaces service-loadbalancer?")
+    pasted = engine.ask("what\u200b replaces\x07 service-loadbalancer?\t")
+    assert pasted.question == clean.question
+    assert pasted.text == clean.text and pasted.citations == clean.citations
+    assert not engine.ask("\u200b\x07 \u2060").found  # nothing visible: nothing asked
+
+
 def test_how_to_questions_show_the_command(engine):
     a = engine.ask("how do I create a cluster with kops?")
     assert "kops create cluster" in a.text
