@@ -247,6 +247,14 @@ class Extractor:
             if says.any():
                 scores = np.where(says, scores, -np.inf)
         k = int(np.argmax(scores))
+        if asked.intent != HOWTO and units[ids[k]].kind == "code":
+            # Asked what or why, not what to run: words nearly as good as the
+            # snippet say it better (the snippet may follow, if there is room).
+            prose = [j for j in range(len(ids)) if units[ids[j]].kind != "code"]
+            if prose:
+                j = max(prose, key=lambda j: scores[j])
+                if scores[j] >= scores[k] - SECOND_PART_MARGIN:
+                    k = j
         chosen = self.readable(ids, k, asked.intent)
         echoed = [ids.index(i) for i in chosen if echoes[i]]
         if asked.intent == HOWTO and echoed and echoed[-1] + 1 < len(ids):
