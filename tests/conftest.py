@@ -113,6 +113,14 @@ def engine_of(notes: dict[str, str | bytes], base: Path, model_cache: Path, embe
     return Engine.open(config, embedder)
 
 
+@pytest.fixture(scope="module")
+def notes_engine(request, tmp_path_factory, model_cache: Path, real_embedder):
+    """A real engine over the test module's own NOTES (path: Markdown)."""
+    notes = request.module.NOTES
+    base = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    return engine_of(notes, base, model_cache, real_embedder)
+
+
 # --------------------------------------------------------------------------- real model
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from index.aspects import asked_aspects, heading_aspects
-from tests.conftest import engine_of
 
 NOTES = {
     "databases.md": """# Databases
@@ -59,11 +58,6 @@ Both masters serve reads and writes and coordinate with each other on writes.
 }
 
 
-@pytest.fixture(scope="module")
-def aspects_engine(tmp_path_factory, model_cache, real_embedder):
-    return engine_of(NOTES, tmp_path_factory.mktemp("aspects"), model_cache, real_embedder)
-
-
 @pytest.mark.parametrize(
     ("question", "section", "says"),
     [
@@ -88,16 +82,16 @@ def aspects_engine(tmp_path_factory, model_cache, real_embedder):
     ],
 )
 def test_asking_for_the_drawbacks_of_a_topic_finds_its_drawbacks(
-    aspects_engine, question, section, says
+    notes_engine, question, section, says
 ):
-    answer = aspects_engine.ask(question)
+    answer = notes_engine.ask(question)
     assert answer.found
     assert answer.citations[0].title == section
     assert says in answer.text
 
 
-def test_asking_about_the_topic_itself_finds_the_topic(aspects_engine):
-    answer = aspects_engine.ask("how do we keep reads from doing expensive joins?")
+def test_asking_about_the_topic_itself_finds_the_topic(notes_engine):
+    answer = notes_engine.ask("how do we keep reads from doing expensive joins?")
     assert answer.citations[0].title == "Denormalization"
 
 

@@ -4,10 +4,6 @@ code that implements it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import engine_of
-
 NOTES = {
     "designs/social-graph.md": """# Design The Social Graph
 
@@ -62,13 +58,8 @@ class LookupService(object):
 }
 
 
-@pytest.fixture(scope="module")
-def design_engine(tmp_path_factory, model_cache, real_embedder):
-    return engine_of(NOTES, tmp_path_factory.mktemp("design"), model_cache, real_embedder)
-
-
-def test_how_a_design_works_is_answered_in_words(design_engine):
-    answer = design_engine.ask(
+def test_how_a_design_works_is_answered_in_words(notes_engine):
+    answer = notes_engine.ask(
         "in the social graph design, how does the graph service work out which machine "
         "holds a given person's friend list?"
     )

@@ -3,11 +3,8 @@ with a note about the other."""
 
 from __future__ import annotations
 
-import pytest
-
 from index.instead import contrast_of
 from index.text import terms
-from tests.conftest import engine_of
 
 NOTES = {
     "git/set-up-gpg-signing-key.md": """# Set Up GPG Signing Key
@@ -50,23 +47,16 @@ $ grep -r 'TODO' src/
 }
 
 
-@pytest.fixture(scope="module")
-def instead_engine(tmp_path_factory, model_cache, real_embedder):
-    return engine_of(NOTES, tmp_path_factory.mktemp("instead"), model_cache, real_embedder)
-
-
-def test_a_note_about_what_the_question_rules_out_is_not_its_answer(instead_engine):
-    answer = instead_engine.ask(
-        "How do I sign my git commits with an SSH key instead of a GPG key?"
-    )
+def test_a_note_about_what_the_question_rules_out_is_not_its_answer(notes_engine):
+    answer = notes_engine.ask("How do I sign my git commits with an SSH key instead of a GPG key?")
     assert not answer.found
     # Asked without ruling it out, the same note answers.
-    answer = instead_engine.ask("How do I sign my git commits with a GPG key?")
+    answer = notes_engine.ask("How do I sign my git commits with a GPG key?")
     assert answer.found and answer.citations[0].title == "Set Up GPG Signing Key"
 
 
-def test_a_note_about_what_is_wanted_instead_answers(instead_engine):
-    answer = instead_engine.ask("what can I use to search a big repo faster, instead of grep?")
+def test_a_note_about_what_is_wanted_instead_answers(notes_engine):
+    answer = notes_engine.ask("what can I use to search a big repo faster, instead of grep?")
     assert answer.found and answer.citations[0].title == "Search Files With Ripgrep"
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import engine_of
-
 NOTES = {
     "postgres/empty-a-table-with-dependents.md": """# Empty A Table Other Tables Depend On
 
@@ -57,11 +55,6 @@ select reltuples::bigint from pg_class where relname = 'invoices';
 }
 
 
-@pytest.fixture(scope="module")
-def errors_engine(tmp_path_factory, model_cache, real_embedder):
-    return engine_of(NOTES, tmp_path_factory.mktemp("errors"), model_cache, real_embedder)
-
-
 @pytest.mark.parametrize(
     "question",
     [
@@ -74,8 +67,8 @@ def errors_engine(tmp_path_factory, model_cache, real_embedder):
     ],
     ids=["unquoted", "quoted"],
 )
-def test_a_pasted_error_gets_the_fix_not_the_error_again(errors_engine, question):
-    answer = errors_engine.ask(question)
+def test_a_pasted_error_gets_the_fix_not_the_error_again(notes_engine, question):
+    answer = notes_engine.ask(question)
     assert answer.found
     assert answer.citations[0].title == "Empty A Table Other Tables Depend On"
     assert any("truncate customers," in c or "cascade" in c for c in answer.code)

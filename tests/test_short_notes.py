@@ -3,10 +3,6 @@ in its own order, but not what a command printed."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import engine_of
-
 NOTES = {
     "brew/bundle-from-another-file.md": """# Bundle From Another Brewfile
 
@@ -81,13 +77,8 @@ $ git rebase main
 }
 
 
-@pytest.fixture(scope="module")
-def short_engine(tmp_path_factory, model_cache, real_embedder):
-    return engine_of(NOTES, tmp_path_factory.mktemp("short"), model_cache, real_embedder)
-
-
-def test_a_short_note_is_answered_whole_without_the_printed_output(short_engine):
-    answer = short_engine.ask("my Brewfile lives in my dotfiles repo, how do I run bundle on it?")
+def test_a_short_note_is_answered_whole_without_the_printed_output(notes_engine):
+    answer = notes_engine.ask("my Brewfile lives in my dotfiles repo, how do I run bundle on it?")
     assert answer.found
     assert answer.citations[0].title == "Bundle From Another Brewfile"
     # Both ways the note shows, the one asked for included, in the note's order.
@@ -96,21 +87,21 @@ def test_a_short_note_is_answered_whole_without_the_printed_output(short_engine)
     assert "Homebrew Bundle complete" not in answer.text
 
 
-def test_a_short_note_keeps_the_sentence_that_introduces_its_command(short_engine):
-    answer = short_engine.ask("how do I make git init start new repos on main instead of master?")
+def test_a_short_note_keeps_the_sentence_that_introduces_its_command(notes_engine):
+    answer = notes_engine.ask("how do I make git init start new repos on main instead of master?")
     assert answer.code == ("$ git config --global init.defaultBranch main",)
     assert "set the default once" in answer.text
 
 
-def test_a_comparison_of_two_short_notes_gives_a_part_of_each(short_engine):
-    answer = short_engine.ask("git merge vs git rebase: what is the difference?")
+def test_a_comparison_of_two_short_notes_gives_a_part_of_each(notes_engine):
+    answer = notes_engine.ask("git merge vs git rebase: what is the difference?")
     titles = {c.title for c in answer.citations[:2]}
     assert titles == {"Merge A Branch", "Rebase A Branch"}
     assert "merge commit" in answer.text and "straight line" in answer.text
 
 
-def test_a_snippet_shown_as_what_to_write_is_kept_and_printed_output_is_not(short_engine):
-    answer = short_engine.ask("how do I make nginx redirect every http request to https?")
+def test_a_snippet_shown_as_what_to_write_is_kept_and_printed_output_is_not(notes_engine):
+    answer = notes_engine.ask("how do I make nginx redirect every http request to https?")
     assert answer.citations[0].title == "Redirect HTTP To HTTPS"
     assert any("return 301" in c for c in answer.code)
     assert "Moved Permanently" not in answer.text
