@@ -54,6 +54,8 @@ PROSE_SENTENCES = 3  # at most this many sentences of one paragraph
 # all three collections whose best section was right: 1.0 took answers that
 # contain what was asked from 111 to 122 of 125, for answers of 369 characters
 # on average instead of 261; 2.0 added one more for 30 characters more.
+# Within the same margin, the words that explain lead the best snippet for a
+# question that is not "how do I" (Extractor.choose).
 SECOND_PART_MARGIN = 1.0
 
 UNIT_FEATURES = (
