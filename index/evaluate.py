@@ -147,7 +147,7 @@ def _question(d: object, n: int) -> Question:
 def _strings(d: dict[str, Any], key: str) -> tuple[str, ...]:
     """A list of strings (a lone string is one)."""
     value = d.get(key)
-    if value is None:
+    if not value:  # absent, null or empty: none
         return ()
     if isinstance(value, str):
         return (value,)

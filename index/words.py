@@ -85,8 +85,7 @@ ABBREVIATIONS = {
 CHAT = frozenset({
     "ppl", "pls", "plz", "thx", "btw", "fyi", "imo", "tbh", "afaik", "iirc", "idk", "smth",
     "sth", "lol", "wip", "tldr", "cuz", "atm", "dev", "devs", "auth", "admins", "sysadmin",
-    "sysadmins", "creds", "cred", "perms", "impl", "misc", "util", "utils", "repo", "repos",
-    "prs", "noob",
+    "sysadmins", "creds", "cred", "perms", "impl", "misc", "util", "utils", "prs", "noob",
 })
 # fmt: on
 
