@@ -286,13 +286,39 @@ def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray
     return w, b, threshold
 
 
-def balanced_weights(samples: Sequence[Sample]) -> np.ndarray:
-    """Each collection weighs the same, and within it covered and out-of-scope
-    questions weigh the same: one collection with many questions of one kind
-    must not set the settings for all."""
-    groups = Counter((s.collection, s.question.found) for s in samples)
-    return np.asarray(
-        [1.0 / (len(groups) * groups[(s.collection, s.question.found)]) for s in samples]
+def balanced_weights(samples: Sequence[Sample], labels: Sequence[bool] | None = None) -> np.ndarray:
+    """Each collection weighs the same, and within it each class (covered and
+    out-of-scope questions, or `labels`) weighs the same: one collection with
+    many questions of one kind must not set the settings for all."""
+    classes = [s.question.found for s in samples] if labels is None else list(labels)
+    keys = [(s.collection, c) for s, c in zip(samples, classes, strict=True)]
+    groups = Counter(keys)
+    return np.asarray([1.0 / (len(groups) * groups[k]) for k in keys])
+
+
+def fit_nearest(
+    samples: Sequence[Sample], w_rank: np.ndarray, w_found: np.ndarray, b: float, t: float
+) -> float:
+    """The probability from which a declined question is shown its nearest
+    sections: the cut of least cost (DECLINE_COST again) among the declined
+    questions, where showing them helps a covered question whose section is
+    among the NEAREST_SHOWN first, and is noise for any other."""
+    declined: list[Sample] = []
+    p: list[float] = []
+    helps: list[bool] = []
+    for s in samples:
+        if not len(s.found_x) or not s.abstention:
+            continue
+        order = ranked(s, w_rank)
+        prob = float(1 / (1 + np.exp(-(s.found_x[order[0]] @ w_found + b))))
+        if prob < t:
+            declined.append(s)
+            p.append(prob)
+            helps.append(bool(s.question.found and s.positive[order[:NEAREST_SHOWN]].any()))
+    if not any(helps):
+        return t  # nothing to point at: show none
+    return best_threshold(
+        np.asarray(p), np.asarray(helps, dtype=float), balanced_weights(declined, helps)
     )
 
 
@@ -300,6 +326,7 @@ def balanced_weights(samples: Sequence[Sample]) -> np.ndarray:
 # answer shows the section it came from, which the reader can check; "not in
 # the notes" hides what the notes have.
 DECLINE_COST = 2.0
+NEAREST_SHOWN = 3  # the engine's default top_k
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> float:
@@ -326,16 +353,27 @@ def best_threshold(p: np.ndarray, y: np.ndarray, weight: np.ndarray | None = Non
 
 
 def figures(
-    samples: Sequence[Sample], w_rank: np.ndarray, w_found: np.ndarray, b: float, t: float
+    samples: Sequence[Sample],
+    w_rank: np.ndarray,
+    w_found: np.ndarray,
+    b: float,
+    t: float,
+    nearest: float | None = None,
 ) -> dict[str, float]:
     covered = [s for s in samples if s.question.found]
     out_scope = [s for s in samples if not s.question.found]
 
-    def answered(s: Sample) -> bool:
+    def prob(s: Sample) -> float:
         if not len(s.found_x):
-            return False
+            return 0.0
         x = s.found_x[ranked(s, w_rank)[0]]
-        return bool(1 / (1 + np.exp(-(x @ w_found + b))) >= t)
+        return float(1 / (1 + np.exp(-(x @ w_found + b))))
+
+    def answered(s: Sample) -> bool:
+        return prob(s) >= t
+
+    def pointed(s: Sample) -> bool:
+        return nearest is not None and nearest <= prob(s) < t
 
     def hit(s: Sample, k: int) -> bool:
         return bool(answered(s) and s.positive[ranked(s, w_rank)[:k]].any())
@@ -354,6 +392,13 @@ def figures(
         "covered": len(covered),
         "out-of-scope declined": sum(not answered(s) for s in out_scope),
         "out-of-scope": len(out_scope),
+        # Declined, shown the nearest sections: with the right one among them,
+        # and out of scope (shown them all the same).
+        "declined, section nearest": sum(
+            pointed(s) and bool(s.positive[ranked(s, w_rank)[:NEAREST_SHOWN]].any())
+            for s in covered
+        ),
+        "out-of-scope shown nearest": sum(pointed(s) for s in out_scope),
     }
 
 
@@ -368,7 +413,13 @@ def _dict(names: Sequence[str], values: np.ndarray) -> str:
 
 
 def render_weights(
-    w_rank: np.ndarray, w_found: np.ndarray, b: float, t: float, w_unit: np.ndarray, note: str
+    w_rank: np.ndarray,
+    w_found: np.ndarray,
+    b: float,
+    t: float,
+    nearest: float,
+    w_unit: np.ndarray,
+    note: str,
 ) -> str:
     rank, found, unit = (
         _dict(RANK_FEATURES, w_rank),
@@ -398,6 +449,11 @@ FOUND = {{
 }}
 FOUND_BIAS = {b:.3f}
 FOUND_THRESHOLD = {t:.3f}
+# A question declined is shown its nearest sections ("in case one of them is
+# what you meant") from this probability: the cut of least cost among the
+# declined questions, a covered one whose section is in the first three not
+# shown them costing twice any other shown them.
+NEAREST_THRESHOLD = {nearest:.3f}
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).
@@ -429,8 +485,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         test = [s for s in samples if s.collection == name]
         if len({s.collection for s in train}) == 0:
             continue
-        print(f"  {name:14} {json.dumps(figures(test, *fit_all(train)))}")
+        fitted = fit_all(train)
+        near = fit_nearest(train, *fitted)
+        print(f"  {name:14} {json.dumps(figures(test, *fitted, near))}")
     w_rank, w_found, b, t = fit_all(samples)
+    nearest = fit_nearest(samples, w_rank, w_found, b, t)
     print("answers (best unit's answer has what was asked), cross-validated and fitted on all:")
     w_unit = fit_units(samples)
     for name in names:
@@ -441,9 +500,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("fitted on all:")
     for name in names:
         test = [s for s in samples if s.collection == name]
-        print(f"  {name:14} {json.dumps(figures(test, w_rank, w_found, b, t))}")
+        print(f"  {name:14} {json.dumps(figures(test, w_rank, w_found, b, t, nearest))}")
     counts = ", ".join(f"{n} ({sum(s.collection == n for s in samples)})" for n in names)
-    text = render_weights(w_rank, w_found, b, t, w_unit, f"{counts} questions")
+    text = render_weights(w_rank, w_found, b, t, nearest, w_unit, f"{counts} questions")
     print(text)
     if args.write:
         (ROOT / "index" / "weights.py").write_text(text)

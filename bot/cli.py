@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from index.domain import Answer, Category
+    from index.domain import Answer, Category, Citation
     from index.engine import Engine
 
     from .settings import Settings
@@ -335,23 +335,36 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 
 
 def format_answer(answer: Answer) -> str:
-    if not answer.found:
-        return f"{answer.text} Browse what they cover with `notesbot categories`."
-    from index.freshness import noted, stale_message
+    from index.answer import NEAREST_LEAD
+    from index.freshness import stale_message
 
+    browse = "Browse what they cover with `notesbot categories`."
+    if not answer.found and not answer.nearest:
+        return f"{answer.text} {browse}"
+    if not answer.found:
+        lines = [answer.text, "", f"{NEAREST_LEAD}:", *_cited(answer.nearest), "", browse]
+        return "\n".join(lines)
     lines = [answer_body(answer)]
     if answer.stale:
         lines += ["", stale_message(answer)]
     if answer.citations:
-        lines += ["", "Sources:"]
-        for n, c in enumerate(answer.citations, 1):
-            when = f", {noted(c.updated)}" if c.updated else ""
-            lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line}{when})")
-            if c.url:
-                lines.append(f"     {c.url}")
+        lines += ["", "Sources:", *_cited(answer.citations)]
     if answer.note and answer.note.startswith(("http://", "https://")):
         lines.append(f"  notes: {answer.note}")
     return "\n".join(lines)
+
+
+def _cited(citations: Sequence[Citation]) -> list[str]:
+    """Numbered sections, as a terminal lists an answer's sources."""
+    from index.freshness import noted
+
+    lines = []
+    for n, c in enumerate(citations, 1):
+        when = f", {noted(c.updated)}" if c.updated else ""
+        lines.append(f"  {n}. {' › '.join(c.path)}  ({c.source}:{c.line}{when})")
+        if c.url:
+            lines.append(f"     {c.url}")
+    return lines
 
 
 def answer_body(answer: Answer) -> str:

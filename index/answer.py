@@ -20,7 +20,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from .store import LoadedIndex, Unit
 from .text import question_sentences, terms
 
 NOT_FOUND = "This is not in the notes."
+NEAREST_LEAD = "The nearest sections, in case one of them is what you meant"
 MAX_TEXT_CHARS = 450  # one sentence or item, clipped beyond; a paragraph's sentences together
 MAX_CODE_LINES = 16  # one snippet, clipped beyond (the whole is one click away)
 # A section whose parts fit in this is answered whole. Measured on the tuning
@@ -455,8 +456,13 @@ def compose_answer(
     top_k: int,
 ) -> Answer:
     question = query.text
-    if not result.found or not result.hits:
+    if not result.hits:
         return not_found(question)
+    if not result.found:
+        # Declined, but close enough that the nearest sections may be what
+        # was meant (the fitted cut in index/weights.py): offered, not cited.
+        near = result.hits[:top_k] if result.confidence >= weights.NEAREST_THRESHOLD else ()
+        return replace(not_found(question), nearest=tuple(_citation(h, base_url) for h in near))
     asked = Asked.read(query.search_text, enc, result)
     # "X vs Y" cites both sides, however sure the ranking is of one.
     hits = _cited(result.hits, top_k, 2 if asked.intent == COMPARE else 1)

@@ -171,6 +171,9 @@ class Answer:
     note: str | None = None  # e.g. where link-only notes live, or why nothing was found
     parts: tuple[AnswerPart, ...] = ()  # `text` in pieces, for showing snippets as code
     stale: bool = False  # every cited section is older than NOTESBOT_STALE_AFTER
+    # Not found, but close: the sections nearest the question, offered as
+    # "in case one of them is what you meant", never as an answer.
+    nearest: tuple[Citation, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -188,6 +191,8 @@ class Answer:
             out["code"] = list(self.code)  # the snippets of `answer`, as they are in the notes
         if self.stale:
             out["stale"] = True
+        if self.nearest:
+            out["nearest"] = [c.to_json() for c in self.nearest]
         return out
 
 

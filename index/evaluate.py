@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .domain import Answer, NotesbotError
+from .domain import Answer, Citation, NotesbotError
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class Outcome:
     answer: str
     keyword_ok: bool | None  # None when the question has no answer_has
     titles: list[str] = field(default_factory=list)
+    # Declined: the nearest sections it was shown, and where the first
+    # acceptable one was among them (None if absent).
+    nearest: list[str] = field(default_factory=list)
+    nearest_rank: int | None = None
 
 
 @dataclass
@@ -80,6 +84,20 @@ class Report:
         xs = self.in_scope
         return sum(1 for o in xs if not o.found) / len(xs) if xs else None
 
+    @property
+    def missed_nearest(self) -> float | None:
+        """Of the in-scope questions declined, the share shown their section
+        among the nearest ("in case one of them is what you meant")."""
+        xs = [o for o in self.in_scope if not o.found]
+        return sum(1 for o in xs if o.nearest_rank is not None) / len(xs) if xs else None
+
+    @property
+    def out_of_scope_nearest(self) -> float | None:
+        """Of the out-of-scope questions declined, the share shown sections
+        nearest to them all the same."""
+        xs = [o for o in self.out_of_scope if not o.found]
+        return sum(1 for o in xs if o.nearest) / len(xs) if xs else None
+
     def summary(self) -> dict[str, Any]:
         return {
             "questions": len(self.outcomes),
@@ -90,9 +108,9 @@ class Report:
             "mrr": round(self.mrr, 3),
             "answer_keywords": None if self.keyword_rate is None else round(self.keyword_rate, 3),
             "abstention": None if self.abstention is None else round(self.abstention, 3),
-            "false_abstention": None
-            if self.false_abstention is None
-            else round(self.false_abstention, 3),
+            "false_abstention": _rounded(self.false_abstention),
+            "missed_nearest": _rounded(self.missed_nearest),
+            "out_of_scope_nearest": _rounded(self.out_of_scope_nearest),
         }
 
     def failures(self) -> list[Outcome]:
@@ -156,9 +174,17 @@ def _strings(d: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
 def rank_of(q: Question, answer: Answer) -> int | None:
+    return rank_among(q, answer.citations)
+
+
+def rank_among(q: Question, citations: Sequence[Citation]) -> int | None:
     want = {t.casefold() for t in q.expect}
-    for r, c in enumerate(answer.citations, 1):
+    for r, c in enumerate(citations, 1):
         if c.title.casefold() in want and (q.expect_source is None or c.source == q.expect_source):
             return r
     return None
@@ -173,7 +199,16 @@ def evaluate(questions: Iterable[Question], ask: Callable[[str], Answer], top_k:
             text = a.text.casefold()
             keyword_ok = any(k.casefold() in text for k in q.answer_has)
         outcomes.append(
-            Outcome(q, rank_of(q, a), a.found, a.text, keyword_ok, [c.title for c in a.citations])
+            Outcome(
+                q,
+                rank_of(q, a),
+                a.found,
+                a.text,
+                keyword_ok,
+                [c.title for c in a.citations],
+                [c.title for c in a.nearest],
+                rank_among(q, a.nearest),
+            )
         )
     return Report(outcomes)
 
@@ -194,6 +229,14 @@ def format_report(report: Report, name: str = "") -> list[str]:
         lines.append(
             f"missed         {s['false_abstention']:.3f}  (in scope, said 'not in the notes')"
         )
+    if s["missed_nearest"] is not None:
+        lines.append(
+            f"  pointed      {s['missed_nearest']:.3f}  (of those, shown it among the nearest)"
+        )
+    if s["out_of_scope_nearest"] is not None:
+        lines.append(
+            f"  shown near   {s['out_of_scope_nearest']:.3f}  (of the out of scope declined)"
+        )
     return ([name] if name else []) + lines
 
 
@@ -203,6 +246,8 @@ def describe_failures(outcomes: Sequence[Outcome]) -> list[str]:
         q = o.question
         want = ", ".join(q.expect) or "(not in the notes)"
         got = ", ".join(o.titles) if o.found else "(not in the notes)"
+        if not o.found and o.nearest:
+            got += f"; nearest: {', '.join(o.nearest)}"
         out += [
             f"  {q.id}: {q.question!r}",
             f"      want   {want}",

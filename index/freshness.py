@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .corpus import Corpus
-from .domain import Answer, NotesbotError, Section
+from .domain import Answer, Citation, NotesbotError, Section
 
 log = logging.getLogger(__name__)
 
@@ -294,19 +294,24 @@ def read_freshness(version_dir: Path) -> Freshness:
 def dated(
     answer: Answer, freshness: Freshness, stale_after_days: float, today: dt.date | None = None
 ) -> Answer:
-    """The answer with each citation's date, marked stale when every cited
-    section is older than `stale_after_days` (0: never)."""
+    """The answer with each citation's date (and each nearest section's),
+    marked stale when every cited section is older than `stale_after_days`
+    (0: never)."""
+    if answer.nearest:
+        answer = replace(answer, nearest=_with_dates(answer.nearest, freshness))
     if not answer.citations:
         return answer
-    citations = tuple(
-        replace(c, updated=freshness.updated(c.section_id, c.source)) for c in answer.citations
-    )
+    citations = _with_dates(answer.citations, freshness)
     days = [c.updated for c in citations if c.updated]
     stale = False
     if stale_after_days > 0 and len(days) == len(citations):
         cutoff = (today or dt.date.today()) - dt.timedelta(days=stale_after_days)
         stale = max(days) < cutoff.isoformat()
     return replace(answer, citations=citations, stale=stale)
+
+
+def _with_dates(citations: tuple[Citation, ...], freshness: Freshness) -> tuple[Citation, ...]:
+    return tuple(replace(c, updated=freshness.updated(c.section_id, c.source)) for c in citations)
 
 
 def _month_year(updated: str) -> str:

@@ -39,6 +39,11 @@ FOUND = {
 }
 FOUND_BIAS = -6.115
 FOUND_THRESHOLD = 0.383
+# A question declined is shown its nearest sections ("in case one of them is
+# what you meant") from this probability: the cut of least cost among the
+# declined questions, a covered one whose section is in the first three not
+# shown them costing twice any other shown them.
+NEAREST_THRESHOLD = 0.095
 # Answer extraction: a linear score of index/answer.py's UNIT_FEATURES, fitted
 # as a softmax over the expected section's units (target: the units whose
 # answer, composed as the engine composes it, has what the question wants).

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.fit import Sample, balanced_weights, best_threshold, fit_found, fit_softmax
+from bench.fit import (
+    Sample,
+    balanced_weights,
+    best_threshold,
+    fit_found,
+    fit_nearest,
+    fit_softmax,
+)
 from index.evaluate import Question
 
 
@@ -61,3 +68,29 @@ def test_questions_marked_rank_only_do_not_move_abstention() -> None:
     _, _, t_fitted = fit_found(base + low, w_rank)
     assert t_marked == t
     assert t_fitted < t
+
+
+def test_declined_questions_are_shown_the_nearest_sections_down_to_where_that_stops_helping() -> (
+    None
+):
+    # Evidence is the log-odds of "answered" (weight 1, bias 0): declined
+    # below 0 (p < 0.5). Covered questions declined near the cut whose
+    # section is the first candidate: showing them the nearest helps. Far
+    # below, only out-of-scope questions, for which they are noise.
+    def one(collection: str, found: bool, evidence: float, among: bool = True) -> Sample:
+        q = Question(id="x", question="?", expect=("a",) if found else (), found=found)
+        features = np.asarray([[1.0], [0.0]])  # the first candidate ranks first
+        positive = np.asarray([found and among, False])
+        return Sample(collection, q, features, positive, [np.asarray([evidence])] * 2)
+
+    samples = []
+    for c in ("a", "b"):
+        samples += [one(c, True, 2.0), one(c, False, -4.0), one(c, False, -5.0)]
+        samples += [one(c, True, -0.5), one(c, True, -0.8), one(c, False, -0.6)]
+    cut = fit_nearest(samples, np.ones(1), np.ones(1), 0.0, 0.5)
+    p = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    assert p(-4.0) < cut <= p(-0.8)
+    # When no declined question's section is among the candidates, none are shown.
+    unhelpful = [one(c, True, -0.5, among=False) for c in ("a", "b")]
+    unhelpful += [one(c, False, -0.6) for c in ("a", "b")]
+    assert fit_nearest(unhelpful, np.ones(1), np.ones(1), 0.0, 0.5) == 0.5

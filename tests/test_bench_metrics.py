@@ -87,3 +87,29 @@ def test_load_questions_defaults_found_from_expect(tmp_path: Path) -> None:
     a, b = load_questions(path)
     assert a.found and a.expect == ("kops",) and a.file == "qs"
     assert not b.found and b.kind == "out-of-scope"
+
+
+def test_eval_says_how_many_declined_questions_were_shown_their_section_nearest() -> None:
+    from index.domain import Answer, Citation
+    from index.evaluate import Question as EvalQuestion
+    from index.evaluate import evaluate, format_report
+
+    def cite(title: str) -> Citation:
+        return Citation(title, ("notes", title), "README.md", 1, 0.5)
+
+    covered = [EvalQuestion(f"c{i}", f"covered {i}", ("metallb",)) for i in range(3)]
+    out = [EvalQuestion(f"o{i}", f"out {i}", (), found=False) for i in range(2)]
+    replies = {
+        "covered 0": Answer("", True, "metallb", (cite("metallb"),)),
+        "covered 1": Answer("", False, "not", nearest=(cite("kops"), cite("metallb"))),
+        "covered 2": Answer("", False, "not", nearest=(cite("kops"),)),
+        "out 0": Answer("", False, "not", nearest=(cite("kops"),)),
+        "out 1": Answer("", False, "not"),
+    }
+    report = evaluate([*covered, *out], lambda q: replies[q])
+    s = report.summary()
+    assert s["false_abstention"] == round(2 / 3, 3)
+    assert s["missed_nearest"] == 0.5  # covered 1: its section second of the nearest
+    assert s["out_of_scope_nearest"] == 0.5
+    assert s["hit@3"] == round(1 / 3, 3)  # a section shown as nearest is not a hit
+    assert "  pointed      0.500  (of those, shown it among the nearest)" in format_report(report)

@@ -285,6 +285,28 @@ def test_chat_answers_each_line_as_a_turn_of_one_conversation(env):
     assert third["answer"] and third["answer"] not in (first["answer"], second["answer"])
 
 
+def test_not_in_the_notes_points_at_the_nearest_sections_only_when_they_are_close(env):
+    need = "automatically add or remove nodes when the cluster runs out of room"
+    far = "what's the best pizza topping for a team lunch?"
+    r = run(["ask", "--json"], env, stdin=f"{need}\n{far}\n")
+    assert r.returncode == 0, r.stderr
+    close, unrelated = (json.loads(line) for line in r.stdout.splitlines())
+    # Worded as a need, without the project's name: answered from the section
+    # or, declined, shown it among the nearest sections (cited as answers cite).
+    shown = close["citations"] if close["found"] else close["nearest"]
+    assert "cluster autoscaler" in [c["title"] for c in shown]
+    assert set(shown[0]) == {"title", "path", "source", "line", "score", "url", "updated"}
+    assert unrelated["found"] is False and "nearest" not in unrelated
+    assert unrelated["citations"] == []
+
+    r = run(["ask", far], env)
+    assert r.stdout.startswith("This is not in the notes.") and "nearest" not in r.stdout
+    if not close["found"]:
+        r = run(["ask", need], env)
+        assert r.stdout.startswith("This is not in the notes.\n\nThe nearest sections")
+        assert "Insight & Scaling › cluster autoscaler  (k8s-projects/README.md:355" in r.stdout
+
+
 def test_chat_without_context_answers_each_line_on_its_own(env):
     turns = "what does addon-resizer do?\nhow often does it poll?\n"
     r = run(["chat", "--no-context"], env, stdin=turns)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.answer import paragraphs
+from index.answer import NEAREST_LEAD, paragraphs
 from index.catalog import path_id, plain_name
 from index.domain import PATH_SEP, Answer, Category, Citation, Project, Section
 from index.freshness import noted, stale_message
@@ -224,18 +224,8 @@ def answer_message(
         body.append(context(note_text(answer.note)))
     if answer.citations:
         body.append(context(f"*{'Source' if len(answer.citations) == 1 else 'Sources'}*"))
-    for n, citation in enumerate(answer.citations):
-        body.append(
-            section(
-                citation_text(citation),
-                accessory=button(
-                    "Show section",
-                    f"{ACTION_SHOW_SECTION}_{n}",
-                    _json(section_ref(citation)),
-                ),
-            )
-        )
-    sources = "; ".join(f"{heading_path(c.path)} ({c.source}:{c.line})" for c in answer.citations)
+    body += citation_rows(answer.citations)
+    sources = _sources(answer.citations)
     text = fallback(
         f"({escape(continued)})" if continued else "",
         escape(answer.text),
@@ -244,6 +234,21 @@ def answer_message(
         f"Sources: {escape(sources)}" if sources else "",
     )
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
+
+
+def citation_rows(citations: Sequence[Citation]) -> list[Block]:
+    """A section per cited section, with its "Show section" button."""
+    return [
+        section(
+            citation_text(c),
+            accessory=button("Show section", f"{ACTION_SHOW_SECTION}_{n}", _json(section_ref(c))),
+        )
+        for n, c in enumerate(citations)
+    ]
+
+
+def _sources(citations: Sequence[Citation]) -> str:
+    return "; ".join(f"{heading_path(c.path)} ({c.source}:{c.line})" for c in citations)
 
 
 def not_found_message(
@@ -256,6 +261,9 @@ def not_found_message(
     asked = f" about “{escape(clip(answer.question, 300))}”" if answer.question else ""
     lead = f"*Not in the notes.* I couldn't find anything{asked} in the notes."
     body = [section(lead)]
+    if answer.nearest:
+        body.append(context(f"{NEAREST_LEAD}:"))
+        body += citation_rows(answer.nearest)
     if categories:
         names = _names(categories)
         body.append(
@@ -263,7 +271,10 @@ def not_found_message(
         )
     if answer.note:
         body.append(context(note_text(answer.note)))
-    text = fallback(f"Not in the notes: I couldn't find anything{asked} in the notes.")
+    text = fallback(
+        f"Not in the notes: I couldn't find anything{asked} in the notes.",
+        f"{NEAREST_LEAD}: {escape(_sources(answer.nearest))}" if answer.nearest else "",
+    )
     return Reply(text, fit(body, [feedback_buttons(answer_id)]))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -95,6 +96,25 @@ def test_not_found_lists_the_categories_and_cites_nothing() -> None:
     assert "`/kb list <category>`" in text
     assert "accessory" not in text and "README" not in text
     assert reply.blocks[-1]["block_id"] == blocks.FEEDBACK_BLOCK_ID
+
+
+def test_not_found_offers_the_nearest_sections_with_their_buttons() -> None:
+    near = replace(NOT_FOUND, nearest=(CITE, FOUND.citations[1]))
+    reply = blocks.answer_message(near, answer_id="a2", categories=CATEGORIES)
+    kinds = [b["type"] for b in reply.blocks]
+    assert kinds[0] == "section" and "Not in the notes" in reply.blocks[0]["text"]["text"]
+    assert kinds[1] == "context" and "nearest sections" in all_text(reply.blocks[1])
+    rows = [b for b in reply.blocks if b.get("accessory")]
+    assert [r["accessory"]["action_id"] for r in rows] == [
+        f"{blocks.ACTION_SHOW_SECTION}_0",
+        f"{blocks.ACTION_SHOW_SECTION}_1",
+    ]
+    assert "README.md:525" in rows[0]["text"]["text"] and "README.md:488" in rows[1]["text"]["text"]
+    assert "*Network*" in all_text(reply.blocks)  # browsing is still offered
+    assert reply.blocks[-1]["block_id"] == blocks.FEEDBACK_BLOCK_ID
+    # Notifications and screen readers get them too, never as sources of an answer.
+    assert "Not in the notes" in reply.text and "(k8s-projects/README.md:525)" in reply.text
+    assert "Sources:" not in reply.text
 
 
 def test_button_values_stay_under_slacks_limit_for_long_questions() -> None:

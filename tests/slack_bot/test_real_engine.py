@@ -45,6 +45,22 @@ def test_the_real_engine_says_not_in_the_notes_and_lists_real_categories(
     assert "Show section" not in post.raw
 
 
+def test_a_need_the_engine_is_unsure_of_still_leads_to_its_section(
+    make_bot: Callable[..., Bot], engine: Any
+) -> None:
+    # Worded as a need, without the project's name: answered from the section,
+    # or declined with it among the nearest sections, one click from reading it.
+    bot = make_bot(engine)
+    bot.sender.event(mention("automatically add or remove nodes when the cluster runs out of room"))
+    [post] = bot.slack.wait_for("chat.postMessage", timeout=30)
+    assert "Insight &amp; Scaling › cluster autoscaler" in post.raw
+    bot.settle()
+    rows = [b for b in post.blocks if "cluster autoscaler" in str(b.get("text"))]
+    click(bot, rows[0]["accessory"]["action_id"], post=post)
+    [shown] = bot.slack.wait_for("chat.postEphemeral", timeout=30)
+    assert "cluster autoscaler" in shown.raw.lower()
+
+
 def test_the_real_catalog_lists_a_category_by_a_partial_name(
     make_bot: Callable[..., Bot], engine: Any
 ) -> None:
