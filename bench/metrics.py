@@ -8,6 +8,9 @@ it abstains, so an abstention on a covered question counts as a miss.
 - false abstention: share of covered questions where it abstained.
 - answer keywords: share of questions with `answer_has` whose answer text
   contains at least one of the words (case-insensitive); notesbot only.
+- pointed: share of covered questions declined that were shown an acceptable
+  section among the nearest ("in case one of them is what you meant");
+  notesbot only, nan when it declined none.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Result:
     abstained: bool
     seconds: float
     answer_text: str | None = None
+    nearest: tuple[tuple[str, str], ...] = ()  # declined: the sections offered instead
 
 
 def first_match_rank(question: Question, ranking: Sequence[tuple[str, str]]) -> int | None:
@@ -70,6 +74,7 @@ class Summary:
     abstention: float  # on uncovered questions; nan if none
     false_abstention: float  # on covered questions
     keyword_rate: float  # nan when no answer text or no answer_has
+    pointed: float  # covered and declined: shown its section among the nearest
     p50_ms: float
     p95_ms: float
 
@@ -101,6 +106,7 @@ def summarize(results: Sequence[Result], k: int = 3) -> Summary:
         abstention=_share([r.abstained for r in uncovered]),
         false_abstention=_share([r.abstained for r in covered]),
         keyword_rate=_share(keyword),
+        pointed=_share([hit_at(r.question, r.nearest, k) for r in covered if r.abstained]),
         p50_ms=percentile(ms, 50),
         p95_ms=percentile(ms, 95),
     )

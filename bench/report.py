@@ -109,6 +109,7 @@ def render(
                 _num(q["mrr"]),
                 _pct(q["abstention"]),
                 _pct(q["false_abstention"]),
+                _pct(q.get("pointed")) if q["system"] == "notesbot" else "–",
                 _pct(q["keyword_rate"]),
                 _num(q["p50_ms"], "{:.1f}"),
                 _num(q["p95_ms"], "{:.1f}"),
@@ -124,6 +125,7 @@ def render(
             "MRR@3",
             "abstention",
             "false abst.",
+            "pointed",
             "answer words",
             "p50 ms",
             "p95 ms",
@@ -132,6 +134,8 @@ def render(
     )
     lines += [
         "",
+        "*pointed*: of the covered questions notesbot declined, the share shown their section",
+        'among the nearest ("in case one of them is what you meant"); – when it declined none.',
         "*answer words*: share of questions with `answer_has` whose composed answer contains",
         "one of the words (notesbot only: the baselines return sections, not answers). The",
         "dense baseline abstains below a fixed top-1 cosine of 0.3, a common rule of thumb for",

@@ -39,6 +39,7 @@ def run_questions(
             abstained=o.abstained,
             seconds=statistics.median(t),
             answer_text=o.text,
+            nearest=tuple((title, source) for title, source, _ in o.nearest),
         )
         for q, o, t in zip(questions, outcomes, times, strict=True)
     ]

@@ -7,7 +7,7 @@ answer text), model encoding included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 Ranked = list[tuple[str, str, float]]  # (title, source, score), best first
@@ -18,6 +18,7 @@ class Outcome:
     ranked: Ranked
     abstained: bool
     text: str | None = None  # the answer shown, for systems that compose one
+    nearest: Ranked = field(default_factory=list)  # declined, the sections offered instead
 
 
 class System(Protocol):
@@ -49,7 +50,8 @@ class NotesbotSystem:
         answer = self.engine.ask(question, top_k=k)
         self.timings.append(dict(answer.timings_ms))
         if not answer.found:
-            return Outcome([], True, answer.text)
+            nearest = [(c.title, c.source, float(c.score)) for c in answer.nearest]
+            return Outcome([], True, answer.text, nearest)
         ranked = [(c.title, c.source, float(c.score)) for c in answer.citations]
         return Outcome(ranked, False, answer.text)
 

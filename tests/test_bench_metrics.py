@@ -113,3 +113,15 @@ def test_eval_says_how_many_declined_questions_were_shown_their_section_nearest(
     assert s["out_of_scope_nearest"] == 0.5
     assert s["hit@3"] == round(1 / 3, 3)  # a section shown as nearest is not a hit
     assert "  pointed      0.500  (of those, shown it among the nearest)" in format_report(report)
+
+
+def test_pointed_counts_declined_covered_questions_shown_their_section() -> None:
+    covered = q(("metallb",))
+    shown = Result(
+        covered, (), True, 0.001, "not", (("kops", "README.md"), ("metallb", "README.md"))
+    )
+    elsewhere = Result(covered, (), True, 0.001, "not", (("kops", "README.md"),))
+    bare = Result(covered, (), True, 0.001, "not")
+    answered = result(covered, ["metallb"])
+    assert summarize([shown, elsewhere, bare, answered]).pointed == 1 / 3
+    assert math.isnan(summarize([answered]).pointed)  # none declined
