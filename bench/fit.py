@@ -32,7 +32,7 @@ from scipy.optimize import minimize
 from index.answer import UNIT_FEATURES, Asked, _parts, render
 from index.config import IndexConfig
 from index.engine import Engine
-from index.evaluate import Question, load_questions
+from index.evaluate import Question, load_questions, title_key
 from index.search import FOUND_FEATURES, RANK_FEATURES, Query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,10 +138,10 @@ def gather(collections: Sequence[Collection]) -> list[Sample]:
                 query = searcher.read(q.question)
                 enc = engine.embedder.encode_query(query.search_text)
                 cands = searcher.candidates(query, enc.vector)
-                want = {t.casefold() for t in q.expect}
+                want = {title_key(t) for t in q.expect}
                 positive = np.asarray(
                     [
-                        searcher.sections[i].title.casefold() in want
+                        title_key(searcher.sections[i].title) in want
                         and (q.expect_source in (None, searcher.sections[i].source))
                         for i in cands.ids
                     ],

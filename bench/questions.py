@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.evaluate import title_key
+
 
 @dataclass(frozen=True)
 class Question:
@@ -26,8 +28,8 @@ class Question:
     file: str = ""  # the question file's stem, e.g. "holdout"
 
     def matches(self, title: str, source: str) -> bool:
-        # Case-insensitive, as index/evaluate.py (`notesbot eval`) matches titles.
-        if title.casefold() not in {t.casefold() for t in self.expect}:
+        # As index/evaluate.py (`notesbot eval`) matches titles.
+        if title_key(title) not in {title_key(t) for t in self.expect}:
             return False
         return self.expect_source is None or source == self.expect_source
 

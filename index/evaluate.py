@@ -182,10 +182,17 @@ def rank_of(q: Question, answer: Answer) -> int | None:
     return rank_among(q, answer.citations)
 
 
+def title_key(title: str) -> str:
+    """A title as questions files may write it: in any case, and with the
+    heading's Markdown ("`/tmp` on compute nodes") or without, as sections
+    are titled ("/tmp on compute nodes")."""
+    return " ".join(title.replace("`", "").replace("**", "").split()).casefold()
+
+
 def rank_among(q: Question, citations: Sequence[Citation]) -> int | None:
-    want = {t.casefold() for t in q.expect}
+    want = {title_key(t) for t in q.expect}
     for r, c in enumerate(citations, 1):
-        if c.title.casefold() in want and (q.expect_source is None or c.source == q.expect_source):
+        if title_key(c.title) in want and (q.expect_source is None or c.source == q.expect_source):
             return r
     return None
 

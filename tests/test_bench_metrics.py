@@ -125,3 +125,9 @@ def test_pointed_counts_declined_covered_questions_shown_their_section() -> None
     answered = result(covered, ["metallb"])
     assert summarize([shown, elsewhere, bare, answered]).pointed == 1 / 3
     assert math.isnan(summarize([answered]).pointed)  # none declined
+
+
+def test_expected_titles_match_with_or_without_their_markdown() -> None:
+    question = q(("`/tmp` on compute nodes",))
+    assert question.matches("/tmp on compute nodes", "README.md")
+    assert not question.matches("tmp on compute nodes", "README.md")
