@@ -66,13 +66,13 @@ UNIT_FEATURES = (
     "code",  # a snippet, for a question that is not "how do I"
     "howto_code",  # a snippet, for a "how do I" question
     "howto_inline",  # a sentence with code in it (`--sandbox`), for a "how do I" question
-    "opening",  # the section's first sentence, for a "what is" question
+    "opening",  # the section's first sentence, for a "what is" question (x log of its units)
     "position",  # 0 at the section's start, 1 at its end, for a "how do I" question
     "position_other",  # the same, for any other question
     "announces",  # a sentence ending in ':' (says little by itself)
     "continued",  # a snippet right after another one (often its output)
     "need",  # cosine of the unit and the question's last sentence (what it asks for)
-    "echo",  # the unit repeats code or a quote of the question: the problem, not the fix
+    "echo",  # it repeats code or a quote of a (not "what is") question: the problem, not the fix
     # Share of a snippet's lines that are what a command printed, not what to
     # type: after a prompt ("$ kubectl get pods"), the lines without one; or a
     # table ("NAME   READY   STATUS"). A listing shows the tool ran, not what it does.
@@ -109,7 +109,9 @@ _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S|[│┃┌└├─]"
 _SKIP_KINDS = ("link", "figure")
 
 
-_QUOTED = re.compile(r"'([^']{6,})'|\"([^\"]{6,})\"|`([^`]{4,})`|“([^”]{6,})”")
+# A single quote opens a quote only where no letter is glued to it: the
+# apostrophe of "what's the 'chip lottery'" is not one.
+_QUOTED = re.compile(r"(?<!\w)'([^']{6,})'(?!\w)|\"([^\"]{6,})\"|`([^`]{4,})`|“([^”]{6,})”")
 _CODE_TOKEN = re.compile(r"\S*[._:/()=\[\]]\S*")
 # A file, path or dotted name the question gives ("Brewfile.personal",
 # "~/.config/nvim") is what the fix is applied to, not a problem it repeats.
@@ -124,6 +126,11 @@ _ERROR_TEXT = re.compile(
     r"\b(?:error|fatal|exception|\w+(?:Error|Exception))\s*:\s*([^\n]+?)(?=[.?!](?:\s|$)|\s/\s|$)",
     re.IGNORECASE,
 )
+
+
+def quoted(text: str) -> list[str]:
+    """What the question quotes: 'single', "double", `back` or “curly”."""
+    return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ class Asked:
         text = question
         spans = question_sentences(text)
         need = enc.pool_together(spans[-1:]) if spans else None
-        echoes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+        echoes = quoted(text)
         tokens = [t.strip(".,;:?!()") for t in _CODE_TOKEN.findall(text)]
         echoes += [t for t in tokens if len(t) >= 8 and not _PLAIN_NAME.match(t)]
         echoes += _ERROR_CODE.findall(text)
@@ -216,14 +223,19 @@ class Extractor:
             x[k, 3] = code and intent != HOWTO
             x[k, 4] = code and intent == HOWTO
             x[k, 5] = inline and intent == HOWTO
-            x[k, 6] = intent == DEFINE and k == 0
+            # The opening of a long section beats more of its other sentences
+            # than that of a short one: how likely it is the definition grows
+            # with the log of the section's length.
+            x[k, 6] = (intent == DEFINE and k == 0) * np.log(n)
             position = k / (n - 1) if n > 1 else 0.0
             x[k, 7] = position if intent == HOWTO else 0.0
             x[k, 8] = position if intent != HOWTO else 0.0
             x[k, 9] = not code and u.text.rstrip().endswith(":")
             x[k, 10] = code and k > 0 and units[ids[k - 1]].kind == "code"
             x[k, 11] = needs[k]
-            x[k, 12] = self._echoes(i, asked)
+            # "What's the 'silicon lottery'?" quotes the term it asks about:
+            # the sentence that names it defines it, it does not echo a problem.
+            x[k, 12] = intent != DEFINE and self._echoes(i, asked)
             x[k, 13] = self.unit_output[i]
         return x
 
@@ -238,10 +250,14 @@ class Extractor:
         if asked.intent != COMPARE and sum(len(units[i].text) for i in ids) <= MAX_ANSWER_CHARS:
             # A short note fits in an answer: its gist and its snippets, in
             # its own order, read better than any one part of it (what a
-            # command printed aside, unless that is the best part). "X vs Y"
-            # wants a part of each side instead.
+            # command printed aside, unless that is the best part or shows the
+            # command too). "X vs Y" wants a part of each side instead.
             k = int(np.argmax(scores))
-            whole = [i for i in ids if self.unit_output[i] < OUTPUT_SHARE or i == ids[k]]
+            whole = [
+                i
+                for i in ids
+                if self.unit_output[i] < OUTPUT_SHARE or i == ids[k] or has_prompt(units[i].text)
+            ]
             return Choice(tuple(whole), ids[k], float(scores[k]))
         echoes = dict(zip(ids, x[:, _ECHO].astype(bool), strict=True))
         if asked.replacement:
@@ -434,6 +450,11 @@ def _output_shares(units: Sequence[Unit]) -> list[float]:
         else:
             shares.append(output_share(u.text))
     return shares
+
+
+def has_prompt(snippet: str) -> bool:
+    """A line of it is typed at a prompt ("$ nvidia-smi nvlink -e"): a command."""
+    return any(_PROMPT.match(ln) for ln in snippet.splitlines())
 
 
 def output_share(snippet: str) -> float:

@@ -73,3 +73,14 @@ def test_a_pasted_error_gets_the_fix_not_the_error_again(notes_engine, question)
     assert answer.citations[0].title == "Empty A Table Other Tables Depend On"
     assert any("truncate customers," in c or "cascade" in c for c in answer.code)
     assert not any("ERROR:" in c for c in answer.code)
+
+
+def test_an_apostrophe_is_not_a_quote() -> None:
+    from index.answer import quoted
+
+    assert quoted("what's the 'chip lottery' people talk about?") == ["chip lottery"]
+    assert quoted("it's failing with 'database is being accessed' and I can't drop it") == [
+        "database is being accessed"
+    ]
+    assert quoted("we'd rather keep accepting 'add item' clicks") == ["add item"]
+    assert quoted('it says "no space left on device"') == ["no space left on device"]
