@@ -4,6 +4,7 @@ its own baselines and its dev questions, scored the same way.
     ../shared/corpora/til            1,873 short how-to notes in topic folders
     ../shared/corpora/system-design  the System Design Primer: one long README
     ../corpora/simonw-til            simonw/til (Apache-2.0), held out only
+    ../corpora/ml-engineering        stas00/ml-engineering's Markdown (CC BY-SA 4.0)
 
 Each has its dev questions, if any, and held-out questions
 (bench/questions/holdout-2026-11/): written before tuning, never fitted on,
@@ -51,6 +52,12 @@ COLLECTIONS = (
         (HELD_OUT / "system-design-holdout.jsonl",),
     ),
     Collection("simonw-til", CORPORA / "simonw-til", None, (HELD_OUT / "simonw-til.jsonl",)),
+    Collection(
+        "ml-engineering",
+        CORPORA / "ml-engineering",
+        ROOT / "bench" / "questions" / "ml-engineering-tune.jsonl",
+        (HELD_OUT / "ml-engineering.jsonl",),
+    ),
 )
 
 
