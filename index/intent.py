@@ -1,7 +1,8 @@
 """What kind of answer a question wants, from its wording alone.
 
-howto     "how do I …", "is there a way to …", "what should I use", an
-          error message ("… fails with 'database is being accessed'")
+howto     "how do I …", "is there a way to …", "what should I use", "what's
+          the fastest way to …", an error message ("… fails with 'database
+          is being accessed'")
 define    "what is X?", "what does X mean", "explain X", a bare name
 compare   "X vs Y", "difference between", "should we go X or Y"
 list      "which tools …", "list the …", "what are the options"
@@ -39,6 +40,7 @@ _HOWTO = re.compile(
     r"\b(?:is there|any)\s+(?:a\s+|an\s+|some\s+)?(?:way|trick|command|flag|option|tool|"
     r"builtin|setting|shortcut|approach|something)\b|"
     r"\bwhat (?:should|do|can) (?:I|we) (?:use|run|type|reach for|do)\b|"
+    r"\bwhat(?:'s| is|s) (?:the |a )?(?:\w+ ){0,2}?(?:way|command|trick|fix) (?:to|for)\b|"
     r"\b(?:need|want|wanna|trying) to\b|\bcan (?:I|we|it|you)\b|"
     r"\b(?:error|fails?|failed|failing|not found|doesn't work|won't|can't|cannot)\b|"
     r"\b(?:command|config|flag|setting) (?:to|for|that)\b|\bexact (?:command|config)\b",
