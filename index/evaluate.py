@@ -223,27 +223,19 @@ def evaluate(questions: Iterable[Question], ask: Callable[[str], Answer], top_k:
 def format_report(report: Report, name: str = "") -> list[str]:
     s = report.summary()
     lines = [f"questions      {s['questions']} ({s['in_scope']} in scope, {s['out_of_scope']} not)"]
-    lines.append(f"hit@1          {s['hit@1']:.3f}")
-    lines.append(f"hit@3          {s['hit@3']:.3f}")
-    lines.append(f"MRR            {s['mrr']:.3f}")
-    if s["answer_keywords"] is not None:
-        lines.append(f"answer words   {s['answer_keywords']:.3f}")
-    if s["abstention"] is not None:
-        lines.append(
-            f"abstention     {s['abstention']:.3f}  (out of scope, said 'not in the notes')"
-        )
-    if s["false_abstention"] is not None:
-        lines.append(
-            f"missed         {s['false_abstention']:.3f}  (in scope, said 'not in the notes')"
-        )
-    if s["missed_nearest"] is not None:
-        lines.append(
-            f"  pointed      {s['missed_nearest']:.3f}  (of those, shown it among the nearest)"
-        )
-    if s["out_of_scope_nearest"] is not None:
-        lines.append(
-            f"  shown near   {s['out_of_scope_nearest']:.3f}  (of the out of scope declined)"
-        )
+    figures = (  # label, summary key, what it counts (None: no such questions)
+        ("hit@1", "hit@1", ""),
+        ("hit@3", "hit@3", ""),
+        ("MRR", "mrr", ""),
+        ("answer words", "answer_keywords", ""),
+        ("abstention", "abstention", "(out of scope, said 'not in the notes')"),
+        ("missed", "false_abstention", "(in scope, said 'not in the notes')"),
+        ("  pointed", "missed_nearest", "(of those, shown it among the nearest)"),
+        ("  shown near", "out_of_scope_nearest", "(of the out of scope declined)"),
+    )
+    for label, key, counts in figures:
+        if s[key] is not None:
+            lines.append(f"{label:<15}{s[key]:.3f}" + (f"  {counts}" if counts else ""))
     return ([name] if name else []) + lines
 
 
