@@ -7,7 +7,8 @@ and that is what the engine answers; the answer is still the notes' own text.
   from, then the rest of its project or note, skipping what the thread was
   already shown.
 - "the other one", "the second": the earlier question, answered from that
-  citation of the earlier answer.
+  citation of the earlier answer (or of the nearest sections offered when
+  the notes did not answer it).
 - "and for kube-router?": the earlier question, asked of kube-router.
 - a pronoun ("how do I install it?"): the thread's subject put in its place,
   the project or note of the earlier answer as the person wrote it ("keda").
@@ -192,7 +193,7 @@ class Turn:
     kind: str  # how it referred back (AS_ASKED: it did not, or the context lost)
     subject: str  # what the thread is about after this turn, as the person wrote it
     found: bool
-    cited: tuple[str, ...] = ()  # section ids of the citations "the other one" chooses from
+    cited: tuple[str, ...] = ()  # citations (or nearest sections) "the second one" picks from
     answered: str = ""  # the section the answer came from
     shown: tuple[tuple[str, int], ...] = ()  # (section id, block) this turn showed
 
@@ -320,12 +321,16 @@ def converse(
     """Answer `message`, the next turn of `thread`."""
     message = " ".join(message.split())
     anchor = thread.last(lambda t: t.found)
-    reading = read(message) if use_context and anchor is not None else Reading(AS_ASKED)
+    # Sections the thread was shown to choose from: an answer's citations, or
+    # the nearest ones offered with a "not in the notes".
+    offered = thread.last(lambda t: len(t.cited) > 0)
+    referable = anchor is not None or offered is not None
+    reading = read(message) if use_context and referable else Reading(AS_ASKED)
     if anchor is not None and reading.kind == MORE:
         reply = _more(engine, thread, message)
         if reply is not None:
             return reply
-    if anchor is not None and reading.kind == OTHER:
+    if offered is not None and reading.kind == OTHER:
         reply = _other(engine, thread, message, reading, top_k)
         if reply is not None:
             return reply
@@ -547,7 +552,11 @@ def _part(block: Block) -> AnswerPart:
 def _turn(
     engine: ThreadEngine, asked: str, resolved: str, kind: str, answer: Answer, subject: str
 ) -> Turn:
-    if not answer.found or not answer.citations:
+    if not answer.found:
+        # "The second one" may then pick one of the nearest sections offered.
+        nearest = tuple(c.section_id for c in answer.nearest)
+        return Turn(asked, resolved, kind, subject, False, nearest)
+    if not answer.citations:
         return Turn(asked, resolved, kind, subject, False)
     best = answer.citations[0].section_id
     section = engine.section(best)

@@ -61,6 +61,24 @@ def test_a_need_the_engine_is_unsure_of_still_leads_to_its_section(
     assert "cluster autoscaler" in shown.raw.lower()
 
 
+def test_picking_one_of_the_nearest_sections_in_the_thread_answers_from_it(
+    make_bot: Callable[..., Bot], engine: Any
+) -> None:
+    bot = make_bot(engine)
+    parent = next_ts()
+    bot.sender.event(
+        mention("automatically add or remove nodes when the cluster runs out of room", ts=parent)
+    )
+    [first] = bot.slack.wait_for("chat.postMessage", timeout=30)
+    assert "Insight &amp; Scaling › cluster autoscaler" in first.raw
+    bot.settle()
+    bot.sender.event(message("the first one", thread_ts=parent))
+    [_, post] = bot.slack.wait_for("chat.postMessage", 2, timeout=30)
+    assert post.body["thread_ts"] == parent
+    assert "adjusts the size of a Kubernetes cluster" in post.raw  # the section's own words
+    assert "cluster autoscaler" in post.raw and "Not in the notes" not in post.raw
+
+
 def test_the_real_catalog_lists_a_category_by_a_partial_name(
     make_bot: Callable[..., Bot], engine: Any
 ) -> None:
