@@ -258,6 +258,8 @@ class Extractor:
                 for i in ids
                 if self.unit_output[i] < OUTPUT_SHARE or i == ids[k] or has_prompt(units[i].text)
             ]
+            if asked.intent == LIST:  # and every item of its lists, however short
+                whole = sorted({*whole, *self._list_items(section)})
             return Choice(tuple(whole), ids[k], float(scores[k]))
         echoes = dict(zip(ids, x[:, _ECHO].astype(bool), strict=True))
         if asked.replacement:
@@ -275,7 +277,7 @@ class Extractor:
                 if scores[j] >= scores[k] - SECOND_PART_MARGIN:
                     k = j
         chosen = self.readable(ids, k, asked.intent)
-        echoed = [ids.index(i) for i in chosen if echoes[i]]
+        echoed = [ids.index(i) for i in chosen if echoes.get(i)]
         if asked.intent == HOWTO and echoed and echoed[-1] + 1 < len(ids):
             # It repeats the question's own error or code: that is the problem
             # the note starts from; the fix comes after it (if it shows one).
@@ -292,7 +294,7 @@ class Extractor:
         if rest and scores[rest[0]] >= scores[k] - SECOND_PART_MARGIN:
             second = self.readable(ids, int(rest[0]), asked.intent)
             size = sum(len(self.loaded.units[i].text) for i in {*chosen, *second})
-            problem = asked.intent == HOWTO and any(echoes[i] for i in second)
+            problem = asked.intent == HOWTO and any(echoes.get(i) for i in second)
             if size <= MAX_ANSWER_CHARS and not problem:
                 chosen = sorted({*chosen, *second})
         return Choice(tuple(chosen), ids[k], float(scores[k]))
@@ -326,7 +328,7 @@ class Extractor:
         if best.kind == "item":
             lead = self._lead_in(ids, k)
             if lead is not None:
-                listed = self._announced(ids, lead)
+                listed = self._announced(ids, lead, every=intent == LIST)
                 if ids[k] in listed:
                     return listed
         if _PRONOUN_START.match(best.text) and k > 0 and units[ids[k - 1]].kind == "text":
@@ -335,9 +337,9 @@ class Extractor:
             intent == HOWTO and k + 1 < len(ids) and units[ids[k + 1]].kind == "code"
         ):
             # "...run the following command." comes with the command.
-            return self._announced(ids, k, out)
+            return self._announced(ids, k, out, every=intent == LIST)
         if intent in (DEFINE, LIST) and k + 1 < len(ids) and units[ids[k + 1]].kind == "item":
-            return self._announced(ids, k, out)
+            return self._announced(ids, k, out, every=intent == LIST)
         # Prose reads better, and answers more often, a few sentences at a time:
         # the rest of the paragraph, up to PROSE_SENTENCES and MAX_TEXT_CHARS.
         size = sum(len(units[i].text) for i in out)
@@ -352,7 +354,8 @@ class Extractor:
             size += len(units[ids[j]].text)
             j += 1
         if units[out[-1]].text.rstrip().endswith(":"):
-            return self._announced(ids, ids.index(out[-1]), out)  # "… when:" and its list
+            # "… when:" and its list
+            return self._announced(ids, ids.index(out[-1]), out, every=intent == LIST)
         return out
 
     def _same_paragraph(self, a: int, b: int) -> bool:
@@ -397,23 +400,46 @@ class Extractor:
                 return j if units[ids[j]].text.rstrip().endswith(":") else None
         return None
 
-    def _announced(self, ids: list[int], k: int, start: list[int] | None = None) -> list[int]:
-        """The unit at k and the list items or snippet it announces."""
+    def _announced(
+        self, ids: list[int], k: int, start: list[int] | None = None, every: bool = False
+    ) -> list[int]:
+        """The unit at k and the list items or snippet it announces; `every`
+        (a list question): all of its items, the short ones ("A/B testing")
+        and those that are only a link ("Latency-based") too, though only
+        ANNOUNCED_UNITS of the longer ones."""
         units = self.loaded.units
         out = list(start) if start else [ids[k]]
         size = sum(len(units[i].text) for i in out)
+        steps = self.by_section[units[ids[k]].section_id] if every else ids
+        kinds = ("item", "code", "link") if every else ("item", "code")
         added = 0
-        j = k + 1
-        while j < len(ids) and added < ANNOUNCED_UNITS:
-            u = units[ids[j]]
-            if u.kind not in ("item", "code") or size + len(u.text) > MAX_ANSWER_CHARS:
+        j = steps.index(ids[k]) + 1
+        while j < len(steps) and added < ANNOUNCED_UNITS:
+            u = units[steps[j]]
+            if u.kind not in kinds or size + len(u.text) > MAX_ANSWER_CHARS:
                 break
-            out.append(ids[j])
+            out.append(steps[j])
             size += len(u.text)
-            added += 1
-            if u.kind == "code" and not (j + 1 < len(ids) and units[ids[j + 1]].kind == "code"):
+            added += u.kind == "code" or self._eligible(steps[j])
+            if u.kind == "code" and not (j + 1 < len(steps) and units[steps[j + 1]].kind == "code"):
                 break  # one snippet (with its continuation) is what was announced
             j += 1
+        return out
+
+    def _list_items(self, section: Section) -> list[int]:
+        """The section's list items, with the ones too short to answer alone
+        ("A/B testing") and those that are only a link, in a run of units
+        with an item in it (a paragraph that is only a link is no item)."""
+        units = self.loaded.units
+        out: list[int] = []
+        run: list[int] = []
+        for i in [*self.by_section.get(section.id, []), -1]:
+            if i >= 0 and units[i].kind in ("item", "link"):
+                run.append(i)
+                continue
+            if any(units[r].kind == "item" for r in run):
+                out += run
+            run = []
         return out
 
     def _share(self, wanted: frozenset[str], unit: int) -> float:
@@ -573,7 +599,8 @@ def _plain_title(section: Section) -> str:
 def _part(u: Unit) -> AnswerPart:
     if u.kind == "code":
         return AnswerPart("code", _clip_code(u.text))
-    return AnswerPart("item" if u.kind == "item" else "text", _clip(u.text))
+    # A link in an answer is an item of a list a list question wanted whole.
+    return AnswerPart("item" if u.kind in ("item", "link") else "text", _clip(u.text))
 
 
 def _parts(units: list[Unit]) -> tuple[AnswerPart, ...]:
