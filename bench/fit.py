@@ -286,6 +286,13 @@ def fit_found(samples: Sequence[Sample], w_rank: np.ndarray) -> tuple[np.ndarray
     return w, b, threshold
 
 
+def found_probability(s: Sample, w_rank: np.ndarray, w_found: np.ndarray, b: float) -> float:
+    """The fitted probability that the sample's best-ranked section answers it."""
+    if not len(s.found_x):
+        return 0.0
+    return float(1 / (1 + np.exp(-(s.found_x[ranked(s, w_rank)[0]] @ w_found + b))))
+
+
 def balanced_weights(samples: Sequence[Sample], labels: Sequence[bool] | None = None) -> np.ndarray:
     """Each collection weighs the same, and within it each class (covered and
     out-of-scope questions, or `labels`) weighs the same: one collection with
@@ -309,12 +316,13 @@ def fit_nearest(
     for s in samples:
         if not len(s.found_x) or not s.abstention:
             continue
-        order = ranked(s, w_rank)
-        prob = float(1 / (1 + np.exp(-(s.found_x[order[0]] @ w_found + b))))
+        prob = found_probability(s, w_rank, w_found, b)
         if prob < t:
             declined.append(s)
             p.append(prob)
-            helps.append(bool(s.question.found and s.positive[order[:NEAREST_SHOWN]].any()))
+            helps.append(
+                bool(s.question.found and s.positive[ranked(s, w_rank)[:NEAREST_SHOWN]].any())
+            )
     if not any(helps):
         return t  # nothing to point at: show none
     return best_threshold(
@@ -363,17 +371,11 @@ def figures(
     covered = [s for s in samples if s.question.found]
     out_scope = [s for s in samples if not s.question.found]
 
-    def prob(s: Sample) -> float:
-        if not len(s.found_x):
-            return 0.0
-        x = s.found_x[ranked(s, w_rank)[0]]
-        return float(1 / (1 + np.exp(-(x @ w_found + b))))
-
     def answered(s: Sample) -> bool:
-        return prob(s) >= t
+        return found_probability(s, w_rank, w_found, b) >= t
 
     def pointed(s: Sample) -> bool:
-        return nearest is not None and nearest <= prob(s) < t
+        return nearest is not None and nearest <= found_probability(s, w_rank, w_found, b) < t
 
     def hit(s: Sample, k: int) -> bool:
         return bool(answered(s) and s.positive[ranked(s, w_rank)[:k]].any())

@@ -106,8 +106,8 @@ class Report:
             "hit@1": round(self.hit_at(1), 3),
             "hit@3": round(self.hit_at(3), 3),
             "mrr": round(self.mrr, 3),
-            "answer_keywords": None if self.keyword_rate is None else round(self.keyword_rate, 3),
-            "abstention": None if self.abstention is None else round(self.abstention, 3),
+            "answer_keywords": _rounded(self.keyword_rate),
+            "abstention": _rounded(self.abstention),
             "false_abstention": _rounded(self.false_abstention),
             "missed_nearest": _rounded(self.missed_nearest),
             "out_of_scope_nearest": _rounded(self.out_of_scope_nearest),
@@ -178,10 +178,6 @@ def _rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
-def rank_of(q: Question, answer: Answer) -> int | None:
-    return rank_among(q, answer.citations)
-
-
 def title_key(title: str) -> str:
     """A title as questions files may write it: in any case, and with the
     heading's Markdown ("`/tmp` on compute nodes") or without, as sections
@@ -208,7 +204,7 @@ def evaluate(questions: Iterable[Question], ask: Callable[[str], Answer], top_k:
         outcomes.append(
             Outcome(
                 q,
-                rank_of(q, a),
+                rank_among(q, a.citations),
                 a.found,
                 a.text,
                 keyword_ok,
