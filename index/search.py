@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import weights
+from .acronyms import acronyms_of, spelt_out
 from .aspects import asked_aspects, heading_aspects
 from .domain import Hit, Section
 from .embed import QueryEncoding
@@ -153,6 +154,7 @@ class Searcher:
 
         texts = [section_text(s) for s in self.sections]
         self.names = NameIndex(self.sections, texts)
+        self.acronyms = acronyms_of(texts)
         self.title_terms = [frozenset(terms(s.context_path)) for s in self.sections]
         self.section_terms = [
             frozenset(terms(s.context_path + " " + t))
@@ -238,6 +240,14 @@ class Searcher:
         if corrections:
             fixes = dict(corrections)
             text = _WORD.sub(lambda m: fixes.get(m.group().lower(), m.group()), question)
+        # A name written out where the notes use its initials ("Open vSwitch",
+        # OVS): what is embedded has both, the words weighed are the initials.
+        spans = spelt_out(text, self.acronyms)
+        plain = search_text = text
+        for start, end, acronym in reversed(spans):
+            plain = plain[:start] + acronym + plain[end:]
+            search_text = f"{search_text[:end]} ({acronym}){search_text[end:]}"
+        text = plain
         qterms = tuple(query_terms(text))
         qterms += tuple(c for c in compounds(text) if c in self.idf and c not in qterms)
         # Shorthand the notes use alongside the word it stands for ("Esc",
@@ -253,7 +263,7 @@ class Searcher:
         absent = self._absent(ask)
         return Query(
             text=question,
-            search_text=text,
+            search_text=search_text,
             terms=qterms,
             named=frozenset(terms(" ".join(named_words))),
             unknown=tuple(dict.fromkeys(self.unknown_names(ask))),

@@ -79,6 +79,12 @@ def test_typos_in_project_names(engine):
     assert engine.ask("how does virtual kublet work?").citations[0].title == "virtual-kubelet"
 
 
+def test_a_name_written_out_finds_the_notes_that_use_its_initials(engine):
+    # The notes say "Pod networking using OVS", never "Open vSwitch".
+    a = engine.ask("a CNI for pod networking built on Open vSwitch")
+    assert a.found and a.citations[0].title == "antrea", a.citations
+
+
 def test_link_only_section_without_its_notes_says_where_they_live(engine):
     a = engine.ask("where are the keda notes?")
     assert a.found and a.citations[0].title == "keda"

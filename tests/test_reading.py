@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from index.acronyms import acronyms_of, spelt_out
 from index.intent import COMPARE, DEFINE, HOWTO, LIST, OTHER, intent_of
 from index.markdown import parse_note
 from index.sentences import split_sentences
@@ -52,6 +53,24 @@ def test_misspellings_of_the_notes_words_are_corrected_and_nothing_else():
     # A three-letter word as written is not a slip of a question word.
     words_known = Speller(notes, known_whole=lambda w: w in {"add"})
     assert words_known.correct("add") is None and words_known.correct("adn") == "and"
+
+
+def test_a_name_written_out_is_read_as_the_initials_the_notes_use():
+    notes = acronyms_of(["Pod networking using OVS", "runs on ACI and EKS", "the SQL"])
+    assert notes == {"OVS", "ACI", "EKS", "SQL"}
+
+    def read(question: str) -> list[tuple[str, str]]:
+        return [(question[s:e], a) for s, e, a in spelt_out(question, notes)]
+
+    assert read("a CNI built on Open vSwitch?") == [("Open vSwitch", "OVS")]
+    assert read("pods on Azure Container Instances, please") == [
+        ("Azure Container Instances", "ACI")
+    ]
+    # Lower-case words spell acronyms by chance; a question that uses the
+    # initials itself needs nothing more.
+    assert read("the server query layer") == []
+    assert read("Open vSwitch (OVS) bridges") == []
+    assert read("Open the vSwitch") == []  # not one run of capitalised words
 
 
 def test_a_doubled_letter_slip_wins_over_a_commoner_word_as_near():
