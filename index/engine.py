@@ -18,20 +18,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from .answer import Extractor, compose_answer, not_found
 from .catalog import build_catalog, find_category, walk
 from .catalog_questions import catalog_answer
-from .chance import chance_level
 from .config import IndexConfig
 from .domain import Answer, Category, Citation, Hit, NotesbotError, Section, note_url
 from .embed import Embedder, load_embedder
 from .freshness import Freshness, dated, read_freshness
 from .search import Searcher, SearchResult
-from .store import REFERENCE_KINDS, LoadedIndex, check_manifest, current_version, load_index
+from .store import LoadedIndex, check_manifest, current_version, load_index
 from .text import tidy_question
 
 log = logging.getLogger(__name__)
@@ -82,16 +81,6 @@ class Engine:
         return cls(config, loaded, embedder)
 
     def _install(self, loaded: LoadedIndex) -> None:
-        if loaded.manifest.chance is None:
-            # Built before builds measured it: measured here (about a second)
-            # until the next build, which stores it and re-embeds nothing.
-            says = np.asarray([u.kind not in REFERENCE_KINDS for u in loaded.units])
-            vectors = loaded.unit_vectors
-            level = chance_level(
-                self.embedder.embed_query, len(says), lambda a, n: vectors[a : a + n], says
-            )
-            loaded.manifest = replace(loaded.manifest, chance=level)
-            log.info("index %s has no chance level stored; measured %.3f", loaded.version, level)
         catalog = build_catalog(
             loaded.sections, self.config.base_url, self.config.corpus_dir.resolve().name
         )

@@ -99,7 +99,7 @@ class Manifest:
     checksums: dict[str, str] = field(default_factory=dict)  # file -> sha256, to catch damage
     precision: str = "fp32"  # of the model's weights: vectors of another precision don't mix
     # How near unrelated questions come to these notes (index/chance.py); None:
-    # built before builds measured it (the engine measures it when it opens one).
+    # built before it was measured.
     chance: float | None = None
 
     @classmethod
@@ -416,6 +416,12 @@ def _load_version(
         )
     manifest = read_manifest(path)
     check_manifest(manifest, index_dir, expect_model, expect_precision)
+    if manifest.chance is None:
+        # Its vectors are reused: the rebuild measures the level and re-embeds nothing.
+        raise IndexMismatch(
+            f"index at {index_dir} predates this notesbot's abstention; "
+            "rebuild it with `notesbot index`"
+        )
     verify_files(path, manifest)
     try:
         sections = tuple(_section_from(d) for d in _read_jsonl(path / "sections.jsonl"))
