@@ -28,7 +28,6 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from .chance import chance_level
 from .config import IndexConfig
 from .corpus import Corpus, NoteFile, read_corpus
 from .domain import (
@@ -47,7 +46,6 @@ from .markdown import headings_up_to, parse_note, resolve_link
 from .progress import Progress
 from .store import (
     FORMAT_VERSION,
-    REFERENCE_KINDS,
     Manifest,
     Passage,
     Unit,
@@ -74,7 +72,7 @@ log = logging.getLogger(__name__)
 AUTO_HNSW_FROM = 50_000
 # Bump when parsing or passage cutting changes: an unchanged corpus is then re-cut
 # (vectors of passages that come out the same are still reused).
-PIPELINE_VERSION = 10  # 9: freshness.json; 10: the chance level
+PIPELINE_VERSION = 9  # 9: freshness.json
 CODE_UNIT_LINES = 8
 # Sections of one note beyond this are not indexed, and the build says so: a
 # generated or pasted note of tens of thousands of headings would otherwise
@@ -111,8 +109,6 @@ class _Built:
     removed: int = 0
     cut: list[str] = field(default_factory=list)  # notes over MAX_NOTE_SECTIONS, with why
     encoder: str = ""  # what embedded the new passages
-    says: bytearray = field(default_factory=bytearray)  # per unit: not a bare link
-    chance: float = 0.0
 
 
 def build_index(
@@ -177,7 +173,6 @@ def build_index(
                 skipped=[*corpus.skipped, *built.cut],
                 pipeline=PIPELINE_VERSION,
                 precision=precision,
-                chance=built.chance,
             )
             write_manifest(tmp, manifest)
             finish_version_dir(config.index_dir, tmp, name)
@@ -475,9 +470,6 @@ def _write_version(
                 hvec.write(row, h_old)
                 uvec.write(unit_row, u_old)
             built.embedded = queue.finish()
-        says = np.frombuffer(bytes(built.says), dtype=bool)
-        built.chance = chance_level(embedder.embed_query, built.units, uvec.read, says)
-        built.says = bytearray()
         built.encoder = embedder.batch_runtime
         embedder.release()  # the indexes take as much memory as the model did
         t2 = time.perf_counter()
@@ -547,7 +539,6 @@ def _write_notes(
                     passages_out.write(record(p))
                     for unit in c.units:
                         units_out.write(record(unit))
-                        built.says.append(unit.kind not in REFERENCE_KINDS)
                     bm25.add(title + terms(p.text))
                     old = live.rows.get(p.hash)
                     if old is None:

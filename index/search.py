@@ -29,12 +29,14 @@ from .instead import Contrast, contrast_of
 from .markdown import section_text
 from .names import NameIndex
 from .spelling import Speller
-from .store import REFERENCE_KINDS, LoadedIndex
+from .store import LoadedIndex
 from .text import QUESTION_WORDS, asking_span, compounds, query_terms, stem, terms, words
 from .words import everyday
 
 DENSE_CANDIDATES = 64  # passages
 LEXICAL_CANDIDATES = 24  # sections
+# Units that are only pointers elsewhere say nothing about what a section covers.
+_REFERENCE_KINDS = ("link",)
 _WORD = re.compile(r"\w+")
 _ACRONYM = re.compile(r"\b\w*[A-Z]\w*[A-Z]\w*\b")  # two capitals or more
 
@@ -56,7 +58,6 @@ RANK_FEATURES = (
     # parent's and its parent's other sub-sections'.
     "aspect",
 )
-# "sentence" and "residual" count above the notes' chance level (index/chance.py).
 FOUND_FEATURES = (
     "sentence",
     "residual",  # the closest sentence to what is asked beyond the words of the section's headings
@@ -145,7 +146,7 @@ class Searcher:
         reference = np.zeros(n_sec, dtype=np.float32)
         self.unit_says = np.ones(len(loaded.units), dtype=bool)  # not just a pointer elsewhere
         for j, (u, sec) in enumerate(zip(loaded.units, unit_section, strict=True)):
-            if u.kind in REFERENCE_KINDS:
+            if u.kind in _REFERENCE_KINDS:
                 reference[sec] += 1
                 self.unit_says[j] = False
         self.reference = reference / np.maximum(self.unit_counts, 1)
@@ -188,7 +189,6 @@ class Searcher:
             ):
                 self.stepped_aside[i] = True
         self.deprecated = np.asarray([s.deprecated for s in self.sections], dtype=np.float32)
-        self.chance = loaded.manifest.chance or 0.0
         self._read_aspects()
         self.has_passages = self.passage_range[:, 1] > self.passage_range[:, 0]
         # A signal not fitted yet weighs nothing (scripts/fit runs the engine to fit it).
@@ -390,11 +390,10 @@ class Searcher:
         if rank_x[_COL["aspect"]]:  # it stands on its topic's evidence too
             for topic in self.topic[section]:
                 residual = max(residual, self._residual(query, enc, topic, sentence))
-        # Closeness above what unrelated questions reach in these notes (index/chance.py).
         return np.asarray(
             [
-                sentence - self.chance,
-                residual - self.chance,
+                sentence,
+                residual,
                 rank_x[_COL["title"]],
                 rank_x[_COL["coverage"]],
                 float(max(query.name_scores.values(), default=0.0)),

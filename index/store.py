@@ -3,8 +3,7 @@
     <index>/CURRENT              name of the live version (replaced atomically)
     <index>/.lock                held by a build (flock)
     <index>/v-<time>-<id>/       one complete version
-        manifest.json            model, dimension, format, corpus hash, build time, counts,
-                                 chance level (index/chance.py)
+        manifest.json            model, dimension, format, corpus hash, build time, counts
         sections.jsonl           one section a line (heading path, source, lines, blocks)
         passages.jsonl           what was embedded, with its content hash
         units.jsonl              sentences (and code snippets) answers are extracted from
@@ -67,10 +66,6 @@ class Passage:
     unit_count: int
 
 
-# Units that are only pointers elsewhere: they say nothing a question can match.
-REFERENCE_KINDS = ("link",)
-
-
 @dataclass(frozen=True)
 class Unit:
     """A sentence or code snippet of a section, the grain of answers."""
@@ -98,9 +93,6 @@ class Manifest:
     pipeline: int = 0  # how notes were cut into passages; a change means re-cut
     checksums: dict[str, str] = field(default_factory=dict)  # file -> sha256, to catch damage
     precision: str = "fp32"  # of the model's weights: vectors of another precision don't mix
-    # How near unrelated questions come to these notes (index/chance.py); None:
-    # built before it was measured.
-    chance: float | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -416,12 +408,6 @@ def _load_version(
         )
     manifest = read_manifest(path)
     check_manifest(manifest, index_dir, expect_model, expect_precision)
-    if manifest.chance is None:
-        # Its vectors are reused: the rebuild measures the level and re-embeds nothing.
-        raise IndexMismatch(
-            f"index at {index_dir} predates this notesbot's abstention; "
-            "rebuild it with `notesbot index`"
-        )
     verify_files(path, manifest)
     try:
         sections = tuple(_section_from(d) for d in _read_jsonl(path / "sections.jsonl"))

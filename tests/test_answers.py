@@ -85,13 +85,6 @@ def test_a_name_written_out_finds_the_notes_that_use_its_initials(engine):
     assert a.found and a.citations[0].title == "antrea", a.citations
 
 
-def test_a_need_the_notes_answer_is_answered_in_a_small_notebook(engine):
-    # Its closest sentence is far from what a large collection would take as
-    # an answer, but well above what unrelated questions reach in these notes.
-    a = engine.ask("want to turn our prometheus metrics into something the HPA can scale on")
-    assert a.found and a.citations[0].title == "k8s-prometheus-adaptor", a.citations
-
-
 def test_link_only_section_without_its_notes_says_where_they_live(engine):
     a = engine.ask("where are the keda notes?")
     assert a.found and a.citations[0].title == "keda"

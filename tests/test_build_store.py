@@ -151,23 +151,6 @@ def test_no_index_mismatched_model_and_format_are_refused(setup, tmp_path):
     load_index(config.index_dir, emb.model_id)
 
 
-def test_an_index_built_before_the_chance_level_is_rebuilt_without_embedding_again(setup):
-    config, emb = setup
-    build_index(config, emb)
-    assert load_index(config.index_dir, emb.model_id).manifest.chance is not None
-    manifest = config.index_dir / current_version(config.index_dir) / "manifest.json"
-    data = json.loads(manifest.read_text())
-    del data["chance"]
-    data["pipeline"] -= 1
-    manifest.write_text(json.dumps(data))
-    with pytest.raises(IndexMismatch, match="rebuild it with `notesbot index`"):
-        load_index(config.index_dir, emb.model_id)
-    embedded = emb.embedded
-    report = build_index(config, emb)
-    assert not report.unchanged and report.embedded == 0 and emb.embedded == embedded
-    assert load_index(config.index_dir, emb.model_id).manifest.chance is not None
-
-
 @pytest.mark.parametrize("damage", ["truncate-vectors", "garbage-manifest", "missing-version"])
 def test_a_damaged_index_is_reported_and_repaired_by_the_next_build(setup, damage):
     config, emb = setup
