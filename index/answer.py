@@ -30,7 +30,7 @@ from .embed import QueryEncoding
 from .intent import COMPARE, DEFINE, HOWTO, LIST, intent_of
 from .search import Query, SearchResult
 from .store import LoadedIndex, Unit
-from .text import question_sentences, terms
+from .text import asked_parts, question_sentences, terms
 
 NOT_FOUND = "This is not in the notes."
 NEAREST_LEAD = "The nearest sections, in case one of them is what you meant"
@@ -144,6 +144,9 @@ class Asked:
     need: np.ndarray  # the question's last sentence, pooled from its token vectors
     echoes: tuple[str, ...]  # quotes and code of the question, lower-cased
     replacement: bool  # asks what replaces something
+    # What each part of a question that asks two things asks ("... shuffle the
+    # tests, and then replay the order that failed?"), pooled from its tokens.
+    parts: tuple[np.ndarray, ...] = ()
 
     @classmethod
     def read(cls, question: str, enc: QueryEncoding, result: SearchResult) -> Asked:
@@ -166,6 +169,7 @@ class Asked:
             enc.vector if need is None else need,
             tuple(e.lower() for e in echoes if e.strip()),
             any(t.startswith(tuple(_REPLACE_WORDS)) for t in asked),
+            tuple(v for sp in asked_parts(text) if (v := enc.pool_together([sp])) is not None),
         )
 
 
@@ -290,14 +294,30 @@ class Extractor:
                 k, chosen = k2, fix
         # A second part of the section nearly as good (another way to do it,
         # the other half of the answer) comes too, if there is room.
-        rest = [j for j in np.argsort(-scores) if ids[j] not in chosen]
-        if rest and scores[rest[0]] >= scores[k] - SECOND_PART_MARGIN:
-            second = self.readable(ids, int(rest[0]), asked.intent)
+        rest = [
+            int(j)
+            for j in np.argsort(-scores)
+            if ids[j] not in chosen and scores[j] >= scores[k] - SECOND_PART_MARGIN
+        ]
+        if rest:
+            second = self.readable(ids, rest[0], asked.intent)
+            if len(asked.parts) >= 2:
+                # It asks two things: the second part is for the one the first
+                # answers least (a snippet read with the sentence that leads to it).
+                parts = np.stack(asked.parts)
+                least = parts[int(np.argmin(self._closeness(chosen, parts)))]
+                seconds = [self.readable(ids, j, asked.intent) for j in rest]
+                second = max(seconds, key=lambda units: float(self._closeness(units, least)))
             size = sum(len(self.loaded.units[i].text) for i in {*chosen, *second})
             problem = asked.intent == HOWTO and any(echoes.get(i) for i in second)
             if size <= MAX_ANSWER_CHARS and not problem:
                 chosen = sorted({*chosen, *second})
         return Choice(tuple(chosen), ids[k], float(scores[k]))
+
+    def _closeness(self, units: Sequence[int], to: np.ndarray) -> np.ndarray:
+        """The best cosine of any of the units with `to` (one vector, or one per row)."""
+        vectors = np.asarray(self.loaded.unit_vectors[list(units)], dtype=np.float32)
+        return (vectors @ to.T).max(axis=0)
 
     def _echoes(self, unit: int, asked: Asked) -> bool:
         """The unit repeats a quote or code of the question (give or take a

@@ -77,6 +77,32 @@ def question_sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENTENCE.finditer(text) if len(m.group().split()) >= 2]
 
 
+# Where a question goes on to ask a second thing: "..., and then replay the
+# order that failed?", "... work, and why do we run out of IPs?".
+_ANOTHER_ASK = re.compile(
+    r",?\s+and\s+(?:then|also)\s+|"
+    r",?\s+and\s+(?=(?:how|what|why|which|where|when|is|are|does|do|can|should)\b)",
+    re.IGNORECASE,
+)
+PART_WORDS = 3
+
+
+def asked_parts(text: str) -> list[tuple[int, int]]:
+    """The spans of the things a question asks, when it asks more than one
+    (two sentences ending in "?", or one joined by "and then", "and why" ...);
+    else none."""
+    asked = [sp for sp in question_sentences(text) if text[sp[0] : sp[1]].rstrip().endswith("?")]
+    parts = []
+    for start, end in asked or [(0, len(text))]:
+        cut = start
+        for m in _ANOTHER_ASK.finditer(text, start, end):
+            parts.append((cut, m.start()))
+            cut = m.end()
+        parts.append((cut, end))
+    parts = [(a, b) for a, b in parts if len(text[a:b].split()) >= PART_WORDS]
+    return parts if len(parts) >= 2 else []
+
+
 def asking_span(text: str) -> tuple[int, int]:
     """Where a question asks, as against the story around it: its first
     sentence that ends in "?", else its last one ("kube-dns keeps getting

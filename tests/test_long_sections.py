@@ -61,6 +61,38 @@ GPU 0: Accelerator X1
 
 It tells you the current speed of each link.
 """,
+    "testing/order.md": """# Test order
+
+Tests that pass alone can fail together, when one of them leaves state behind for the next.
+A module-level cache, a temporary file or an environment variable are the usual culprits.
+Running the tests in a random order brings such hidden dependencies out early.
+The suite then fails now and then, and never on the developer's own machine.
+Each shuffled run prints the seed it used at the top of the report.
+Keep that line in the CI logs: without it a failure cannot be reproduced.
+To reproduce the exact order of a run that failed, pass its seed back:
+
+```
+$ pytest --jumble-seed=4217
+```
+
+A failure that only shows up in one order is still a real bug.
+It is usually a test that relies on another one having run first.
+Fixing it means giving the test the state it needs by itself.
+To run the tests in a random order on every run, install the plugin and pass its flag:
+
+```
+$ pip install pytest-jumble
+$ pytest --jumble
+```
+
+To run the tests in a random order in CI too, add the flag to the CI job's command:
+
+```
+$ pytest --jumble -n auto
+```
+
+The plugin works with the parallel runner too, each worker shuffling its share.
+""",
 }
 
 
@@ -84,3 +116,15 @@ def test_a_snippet_is_shown_with_its_command_not_only_what_it_printed(notes_engi
     answer = notes_engine.ask("link eror counters")
     assert answer.found and answer.citations[0].title == "Check the link error counters"
     assert "$ linkctl errors" in answer.code[0]
+
+
+def test_a_question_that_asks_two_things_gets_both(notes_engine):
+    # The second part of the answer is for what the first leaves unanswered,
+    # not the snippet most like the first (the same flag in CI).
+    answer = notes_engine.ask(
+        "how do I make pytest run the tests in a random order, "
+        "and then replay the order of a run that failed?"
+    )
+    assert answer.found and answer.citations[0].title == "Test order"
+    code = "\n".join(answer.code)
+    assert "pytest --jumble" in code and "--jumble-seed=4217" in code, answer.text

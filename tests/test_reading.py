@@ -12,6 +12,7 @@ from index.intent import COMPARE, DEFINE, HOWTO, LIST, OTHER, intent_of
 from index.markdown import parse_note
 from index.sentences import split_sentences
 from index.spelling import Speller
+from index.text import asked_parts
 from index.words import everyday
 
 
@@ -71,6 +72,30 @@ def test_a_name_written_out_is_read_as_the_initials_the_notes_use():
     assert read("the server query layer") == []
     assert read("Open vSwitch (OVS) bridges") == []
     assert read("Open the vSwitch") == []  # not one run of capitalised words
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "how can i shuffle the tests, and then replay the exact order that failed?",
+            ["how can i shuffle the tests", "replay the exact order that failed?"],
+        ),
+        (
+            "what is denormalization and why would we do it?",
+            ["what is denormalization", "why would we do it?"],
+        ),
+        (
+            "what's a materialized view? which databases support them?",
+            ["what's a materialized view?", "which databases support them?"],
+        ),
+        # One thing asked, with "and" inside it or a story before it.
+        ("how do I copy and paste between tmux panes?", []),
+        ("our nodes run out of IPs and pods stay pending. how do we fix it?", []),
+    ],
+)
+def test_the_things_a_question_asks(question, parts):
+    assert [question[a:b].strip() for a, b in asked_parts(question)] == parts
 
 
 def test_a_doubled_letter_slip_wins_over_a_commoner_word_as_near():
