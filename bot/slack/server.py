@@ -231,7 +231,13 @@ def start_in_thread(
         server.task_dispatcher.shutdown(cancel_pending=False, timeout=10)
         # ...then close every socket on the server's own loop thread; an empty
         # socket map ends the loop.
-        server.trigger.pull_trigger(lambda: close_all(server._map, ignore_all=True))
+        try:
+            server.trigger.pull_trigger(lambda: close_all(server._map, ignore_all=True))
+        except OSError as exc:
+            # The loop's wake-up pipe is already closed (the loop closes it when
+            # poll reports it gone): close what is left from here.
+            log.warning("stopping the HTTP server without its wake-up pipe: %s", exc)
+            close_all(server._map, ignore_all=True)
         thread.join(timeout=10)
 
     bound_host, bound_port = server.effective_host, int(server.effective_port)

@@ -249,6 +249,25 @@ def test_an_idle_half_sent_request_is_closed_by_the_server() -> None:
         server.stop()
 
 
+def test_a_server_whose_wake_up_pipe_is_gone_still_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from waitress.trigger import trigger
+
+    server = start_in_thread(Routes(None, Metrics(), FakeEngine()), port=0, threads=2)
+    assert get(server.port, "/healthz")[0] == 200
+
+    def gone(self: Any) -> None:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    monkeypatch.setattr(trigger, "_physical_pull", gone)
+    server.stop()  # no error, and nothing left listening
+    server.thread.join(timeout=10)
+    assert not server.thread.is_alive()
+    with pytest.raises(OSError):
+        socket.create_connection((server.host, server.port), timeout=2).close()
+
+
 def test_a_malformed_slack_api_url_is_one_line_and_exit_2_before_loading_anything(
     tmp_path: Path,
 ) -> None:
