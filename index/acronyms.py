@@ -44,7 +44,7 @@ def spelt_out(text: str, acronyms: frozenset[str]) -> list[tuple[int, int, str]]
         return []
     tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
     words = [(s, e, w.strip(".,;:!?()\"'")) for s, e, w in tokens]
-    used = set(re.findall(r"\b[A-Z][A-Z0-9]+\b", text))
+    used = {m.group() for m in _ACRONYM.finditer(text)}
     out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):

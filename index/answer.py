@@ -300,7 +300,6 @@ class Extractor:
             if ids[j] not in chosen and scores[j] >= scores[k] - SECOND_PART_MARGIN
         ]
         if rest:
-            second = self.readable(ids, rest[0], asked.intent)
             if len(asked.parts) >= 2:
                 # It asks two things: the second part is for the one the first
                 # answers least (a snippet read with the sentence that leads to it).
@@ -308,6 +307,8 @@ class Extractor:
                 least = parts[int(np.argmin(self._closeness(chosen, parts)))]
                 seconds = [self.readable(ids, j, asked.intent) for j in rest]
                 second = max(seconds, key=lambda units: float(self._closeness(units, least)))
+            else:
+                second = self.readable(ids, rest[0], asked.intent)
             size = sum(len(self.loaded.units[i].text) for i in {*chosen, *second})
             problem = asked.intent == HOWTO and any(echoes.get(i) for i in second)
             if size <= MAX_ANSWER_CHARS and not problem:
